@@ -1,0 +1,11 @@
+with source as (
+    select * from {{ source('atlas', 'atlas_county_outcomes') }}
+)
+
+select
+    state || county as county_geoid,
+    state as state_fips,
+    cast(cz as integer) as cz,
+    czname as cz_name,
+    * exclude (state, county, cz, czname)
+from source

@@ -1,0 +1,9 @@
+with source as (
+    select * from {{ source('atlas', 'atlas_tract_top20_share') }}
+)
+
+select
+    tract as tract_geoid,
+    "Name" as atlas_name,
+    cast("Frac._in_Top_20%_Based_on_Household_Income_rP_gP_p25" as double) as share_top20_p25
+from source

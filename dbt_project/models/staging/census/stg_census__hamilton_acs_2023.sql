@@ -1,0 +1,9 @@
+with source as (
+    select * from {{ source('census', 'census_hamilton_acs_2023') }}
+)
+
+select
+    census_tract_id_2020 as tract_geoid,
+    cast(year as integer) as year,
+    columns(lambda c: c not in ('census_tract_id_2020', 'year'))::double
+from source

@@ -1,0 +1,9 @@
+with source as (
+    select * from {{ source('census', 'census_hamilton_acs_measures') }}
+)
+
+select
+    census_tract_id_2010 as tract_geoid,
+    cast(year as integer) as year,
+    columns(lambda c: c not in ('census_tract_id_2010', 'year'))::double
+from source

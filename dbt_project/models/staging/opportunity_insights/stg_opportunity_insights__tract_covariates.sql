@@ -1,0 +1,8 @@
+with source as (
+    select * from {{ source('opportunity_insights', 'oi_tract_covariates') }}
+)
+
+select
+    state || county || tract as tract_geoid,
+    cast(hhinc_mean2000 as double) as mean_household_income_2000
+from source

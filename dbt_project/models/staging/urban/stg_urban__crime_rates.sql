@@ -1,0 +1,9 @@
+with source as (
+    select * from {{ source('urban', 'urban_crime_rates') }}
+)
+
+select
+    state || place as place_geoid,
+    cast(year as integer) as year,
+    * exclude (state, place, year)
+from source

@@ -1,0 +1,1 @@
+"""Dagster code for the mobility warehouse: ingestion, dbt models, checks and publishing."""

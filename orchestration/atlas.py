@@ -1,0 +1,139 @@
+"""Opportunity Atlas and Opportunity Insights files (Chetty, Friedman, Hendren, Jones & Porter)."""
+
+from dagster import AssetKey, Config, MaterializeResult, asset
+
+from orchestration.ingest import SourceFile, pad, raw_asset, source_file_spec
+from orchestration.opportunity_insights import load_tract_outcomes
+from orchestration.resources import Warehouse
+
+GROUP = "atlas"
+CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"
+ATLAS = "Opportunity Atlas (Chetty, Friedman, Hendren, Jones & Porter 2018), via the Atlas site export"
+RACE = "Chetty, Hendren, Jones & Porter (2018), Race and Economic Opportunity in the United States"
+
+SOURCES = [
+    SourceFile(
+        table="atlas_tract_household_income",
+        path="opportunity_atlas/tract_kfr_rP_gP_p25.csv",
+        group=GROUP,
+        description="Mean household income at age 35 (dollars) for children of 25th-percentile "
+        "parents, all races and genders, per 2010 tract, with the Atlas neighbourhood name.",
+        select=f"* replace ({pad('tract', 11)} as tract)",
+        required_columns=("tract", "Name", "Household_Income_at_Age_35_rP_gP_p25"),
+        geoid_widths={"tract": 11},
+        read_options=CSV,
+        provenance=ATLAS,
+    ),
+    SourceFile(
+        table="atlas_tract_top20_share",
+        path="opportunity_atlas/tract_kfr_top20_rP_gP_p25.csv",
+        group=GROUP,
+        description="Share of children of 25th-percentile parents reaching the top 20% of "
+        "household income, per 2010 tract.",
+        select=f"* replace ({pad('tract', 11)} as tract)",
+        required_columns=("tract", "Name", "Frac._in_Top_20%_Based_on_Household_Income_rP_gP_p25"),
+        geoid_widths={"tract": 11},
+        read_options=CSV,
+        provenance=ATLAS,
+    ),
+    SourceFile(
+        table="atlas_county_outcomes",
+        path="opportunity_atlas/county_outcomes_simple.csv",
+        group=GROUP,
+        description="Official county estimates: household income rank (kfr) and incarceration "
+        "(jail) at p25 by race and gender, with standard errors and counts.",
+        select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county)",
+        required_columns=("state", "county", "kfr_pooled_pooled_p25", "kfr_pooled_pooled_p25_se",
+                          "pooled_pooled_count"),
+        geoid_widths={"state": 2, "county": 3},
+        read_options=CSV,
+        provenance="Opportunity Atlas replication data, Harvard Dataverse doi:10.7910/DVN/NKCQM1",
+    ),
+    SourceFile(
+        table="atlas_social_capital_county",
+        path="opportunity_atlas/social_capital_county.csv",
+        group=GROUP,
+        description="Social Capital Atlas county measures: economic connectedness with "
+        "standard errors, exposure, bias, clustering, civic organisations.",
+        select=f"* replace ({pad('county', 5)} as county)",
+        required_columns=("county", "county_name", "ec_county", "ec_se_county"),
+        geoid_widths={"county": 5},
+        read_options=CSV,
+        provenance="Chetty et al. (2022), Social capital I, Nature; Social Capital Atlas",
+    ),
+    SourceFile(
+        table="oi_tract_race_income_rank",
+        path="opportunity_insights_race/tract_collapse.csv",
+        group=GROUP,
+        description="Individual income rank (0-100) at age ~35 for children of 25th-percentile "
+        "parents by race, per 2010 tract, with kid counts (the weights).",
+        select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county, "
+        f"{pad('tract', 6)} as tract)",
+        required_columns=("state", "county", "tract", "kir_pooled_p25", "kid_pooled_n"),
+        geoid_widths={"state": 2, "county": 3, "tract": 6},
+        read_options=CSV,
+        provenance=RACE,
+    ),
+    SourceFile(
+        table="oi_national_race_income_rank",
+        path="opportunity_insights_race/national_collapse.csv",
+        group=GROUP,
+        description="National individual income rank by parent percentile, race and gender.",
+        select="*",
+        required_columns=("par_pctile", "kid_race", "gender", "n_kir", "kir"),
+        read_options=CSV,
+        provenance=RACE,
+    ),
+    SourceFile(
+        table="oi_cz_county_crosswalk",
+        path="opportunity_insights_race/cz_county_crosswalk.csv",
+        group=GROUP,
+        description="Commuting zone of every county (1990 commuting zones).",
+        select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county)",
+        required_columns=("cz", "state", "county", "czname"),
+        geoid_widths={"state": 2, "county": 3},
+        read_options=CSV,
+        provenance=RACE,
+    ),
+    SourceFile(
+        table="oi_tract_covariates",
+        path="opportunity_insights_race/tract_covariates.csv",
+        group=GROUP,
+        description="Tract covariate: mean household income in 2000 (dollars).",
+        select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county, "
+        f"{pad('tract', 6)} as tract)",
+        required_columns=("tract", "county", "state", "hhinc_mean2000"),
+        geoid_widths={"state": 2, "county": 3, "tract": 6},
+        read_options=CSV,
+        provenance=RACE,
+    ),
+]
+
+
+class TractOutcomesConfig(Config):
+    """Path to an official Opportunity Insights tract outcomes file (`tract_outcomes_simple.csv`
+    style). Empty (the default) loads no rows: the bundled data has no full-width tract file."""
+
+    path: str = ""
+
+
+tract_outcomes_file = source_file_spec(
+    "atlas_tract_outcomes", GROUP, ["<configured tract_outcomes_simple.csv>"],
+    "Official Opportunity Insights tract outcomes file, when configured.",
+)
+
+
+@asset(
+    key=AssetKey(["raw", "atlas_tract_outcomes"]),
+    group_name=GROUP,
+    deps=[tract_outcomes_file.key],
+    kinds={"duckdb"},
+    description="Official Opportunity Insights tract outcomes in long form: one row per tract, "
+    "outcome, race, gender and parent percentile with standard error and count. Empty unless "
+    "a file is configured (env MOBILITY_ATLAS_TRACT_OUTCOMES or run config).",
+)
+def atlas_tract_outcomes(config: TractOutcomesConfig, warehouse: Warehouse) -> MaterializeResult:
+    return load_tract_outcomes(config.path, warehouse)
+
+
+assets = [part for spec in SOURCES for part in raw_asset(spec)] + [tract_outcomes_file, atlas_tract_outcomes]

@@ -1,0 +1,169 @@
+"""Census Bureau data: ACS tract measures, Census Data API responses, population counts."""
+
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from dagster import AssetKey, Config, MaterializeResult, asset
+
+from orchestration.census_api import CensusApiClient, response_frame, tract_values
+from orchestration.ingest import SourceFile, SourceFileError, file_sha256, pad, raw_asset, source_dir, source_file_spec, write_raw_table
+from orchestration.registry import registry_counties
+from orchestration.resources import Warehouse
+
+GROUP = "census"
+CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"
+CODEC = "Harmonized Historical ACS Measures, geomarker-io/codec (values are ACS 5-year estimates)"
+URBAN_POP = "Census Bureau population estimates as compiled by the Urban Institute"
+
+SOURCES = [
+    SourceFile(
+        table="census_county_population",
+        path="census/population/county-populations.csv",
+        group=GROUP,
+        description="Population of every county by year (Census estimates).",
+        select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county)",
+        required_columns=("year", "state", "county", "county_name", "population"),
+        geoid_widths={"state": 2, "county": 3},
+        read_options=CSV + ", types = {'state': 'VARCHAR', 'county': 'VARCHAR'}",
+        provenance=URBAN_POP,
+    ),
+    SourceFile(
+        table="census_place_population",
+        path="census/population/place-populations.csv",
+        group=GROUP,
+        description="Population of every place of 75,000+ people by year (Census estimates).",
+        select=f"* replace ({pad('state', 2)} as state, {pad('place', 5)} as place)",
+        required_columns=("year", "state", "place", "place_name", "population"),
+        geoid_widths={"state": 2, "place": 5},
+        read_options=CSV + ", types = {'state': 'VARCHAR', 'place': 'VARCHAR'}",
+        provenance=URBAN_POP,
+    ),
+    SourceFile(
+        table="census_hamilton_acs_measures",
+        path="census/hamilton_acs/hh_acs_measures.csv",
+        group=GROUP,
+        description="Hamilton County OH tract measures from ACS 5-year 2010-2021 on 2010 "
+        "tracts, each estimate with its margin of error (`_moe`, 90%).",
+        select=f"* replace ({pad('census_tract_id_2010', 11)} as census_tract_id_2010)",
+        required_columns=("census_tract_id_2010", "year", "fraction_poverty", "fraction_poverty_moe"),
+        geoid_widths={"census_tract_id_2010": 11},
+        read_options=CSV,
+        provenance=CODEC,
+    ),
+    SourceFile(
+        table="census_hamilton_acs_2023",
+        path="census/hamilton_acs/acs_measures_2023_tract2020.json",
+        group=GROUP,
+        description="Hamilton County OH tract measures from ACS 5-year 2023 on 2020 tracts "
+        "(estimates only).",
+        select=f"* replace ({pad('census_tract_id_2020', 11)} as census_tract_id_2020)",
+        required_columns=("census_tract_id_2020", "year", "prop_poverty"),
+        geoid_widths={"census_tract_id_2020": 11},
+        reader="json",
+        read_options="format = 'array'",
+        provenance=CODEC,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    dataset: str
+    year: int
+    variables: tuple[str, ...]
+    bundled_file: str  # the recorded response for the bundled counties
+
+
+ACS_REQUESTS = [
+    ApiRequest("acs/acs5", 2015, ("B05003_001E", "B05003_003E", "B05003_014E"),
+               "census/tulsa_api/acs5_2015_tract_tulsa_B05003.json"),
+    ApiRequest("acs/acs5", 2020, ("B05003_001E", "B05003_003E", "B05003_014E"),
+               "census/tulsa_api/acs5_2020_tract_tulsa_B05003.json"),
+]
+DECENNIAL_REQUESTS = [
+    ApiRequest("dec/pl", 2010, ("P001001",), "census/tulsa_api/dec2010_pl_tract_tulsa_P001.json"),
+    ApiRequest("dec/pl", 2020, ("P1_001N",), "census/tulsa_api/dec2020_pl_tract_tulsa_P1.json"),
+]
+
+
+class CensusApiConfig(Config):
+    """`bundled` reads the recorded responses in seeds/; `api` asks the live Census Data API
+    for every registry county (env MOBILITY_CENSUS_SOURCE, CENSUS_API_KEY optional)."""
+
+    source: str = os.environ.get("MOBILITY_CENSUS_SOURCE", "bundled")
+
+
+def bundled_responses(requests: list[ApiRequest]) -> tuple[pd.DataFrame, list[Path]]:
+    frames, files = [], []
+    for request in requests:
+        path = source_dir() / request.bundled_file
+        if not path.exists():
+            raise SourceFileError(f"{path}: file not found (rule: bundled Census API response)")
+        try:
+            payload = json.loads(path.read_text())
+        except json.JSONDecodeError as exc:
+            raise SourceFileError(f"{path}: not valid JSON at line {exc.lineno}: {exc.msg}") from exc
+        frames.append(tract_values(response_frame(payload, str(path)), request.dataset, request.year, path.name))
+        files.append(path)
+    return pd.concat(frames, ignore_index=True), files
+
+
+def live_responses(requests: list[ApiRequest], cache_dir: Path) -> tuple[pd.DataFrame, list[Path]]:
+    client = CensusApiClient(cache_dir)
+    frames, files = [], []
+    for request in requests:
+        for county_geoid in registry_counties():
+            state, county = county_geoid[:2], county_geoid[2:]
+            payload = client.get(request.year, request.dataset, list(request.variables), state, county)
+            shown = client.cache_path(request.year, request.dataset, list(request.variables), state, county)
+            frames.append(tract_values(response_frame(payload, str(shown)), request.dataset, request.year, shown.name))
+            files.append(shown)
+    return pd.concat(frames, ignore_index=True), files
+
+
+def load_api_table(table: str, requests: list[ApiRequest], config: CensusApiConfig, warehouse: Warehouse) -> MaterializeResult:
+    if config.source == "api":
+        frame, files = live_responses(requests, Path(warehouse.home) / "cache" / "census_api")
+    elif config.source == "bundled":
+        frame, files = bundled_responses(requests)
+    else:
+        raise ValueError(f"census source must be 'bundled' or 'api', not {config.source!r}")
+    digest = hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()
+
+    def create(con: duckdb.DuckDBPyConnection) -> None:
+        con.register("incoming", frame)
+        con.execute(f"create or replace table raw.{table} as select * from incoming")
+        con.unregister("incoming")
+
+    return write_raw_table(warehouse, table, create, ", ".join(str(f) for f in files), digest, {"tract_geoid": 11})
+
+
+acs_files = source_file_spec("census_acs_tract_values", GROUP, [r.bundled_file for r in ACS_REQUESTS],
+                             "Census Data API responses, ACS 5-year table B05003 (recorded for Tulsa, Osage, Wagoner counties)")
+decennial_files = source_file_spec("census_decennial_tract_population", GROUP, [r.bundled_file for r in DECENNIAL_REQUESTS],
+                                   "Census Data API responses, decennial redistricting counts (recorded for the Tulsa counties)")
+
+
+@asset(key=AssetKey(["raw", "census_acs_tract_values"]), group_name=GROUP, deps=[acs_files.key], kinds={"duckdb"},
+       description="ACS 5-year tract estimates from the Census Data API in long form "
+       "(dataset, year, tract, variable, value as published). Table B05003: sex by age by nativity and citizenship.")
+def census_acs_tract_values(config: CensusApiConfig, warehouse: Warehouse) -> MaterializeResult:
+    return load_api_table("census_acs_tract_values", ACS_REQUESTS, config, warehouse)
+
+
+@asset(key=AssetKey(["raw", "census_decennial_tract_population"]), group_name=GROUP, deps=[decennial_files.key],
+       kinds={"duckdb"}, description="Decennial census total population per tract (2010 P001001, 2020 P1_001N) "
+       "from the Census Data API in long form.")
+def census_decennial_tract_population(config: CensusApiConfig, warehouse: Warehouse) -> MaterializeResult:
+    return load_api_table("census_decennial_tract_population", DECENNIAL_REQUESTS, config, warehouse)
+
+
+assets = [part for spec in SOURCES for part in raw_asset(spec)] + [
+    acs_files, decennial_files, census_acs_tract_values, census_decennial_tract_population,
+]

@@ -1,0 +1,67 @@
+"""dbt models as Dagster assets, one `@dbt_assets` definition per layer.
+
+Layers run as separate steps so that a blocking check on a staging model stops the
+intermediate and mart models downstream of it (inside one dbt step, every selected model
+would already have run by the time a check could object).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration import settings
+
+settings.export_environment()
+
+dbt_project = DbtProject(
+    project_dir=settings.DBT_PROJECT_DIR,
+    profiles_dir=settings.DBT_PROJECT_DIR,
+    target_path=settings.dbt_target_dir(),
+)
+
+LAYERS = ("staging", "intermediate", "marts")
+
+
+def ensure_manifest() -> None:
+    """Parse the project once when no manifest exists yet (`make manifest` refreshes it)."""
+    if not dbt_project.manifest_path.exists():
+        dbt_project.preparer.prepare(dbt_project)
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Models are keyed `<schema>/<model>` and grouped by layer; dbt sources are the
+    `raw/<table>` assets the ingestion modules produce, so lineage runs file to mart."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey(["raw", dbt_resource_props["name"]])
+        return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return dbt_resource_props["schema"]
+
+
+def layer_assets(layer: str):
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        select=f"path:models/{layer}",
+        name=f"dbt_{layer}",
+        dagster_dbt_translator=WarehouseTranslator(),
+    )
+    def _build(context: AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build"], context=context).stream()
+
+    return _build
+
+
+ensure_manifest()
+assets = [layer_assets(layer) for layer in LAYERS]
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR))

@@ -1,0 +1,128 @@
+"""Reader for the official Opportunity Insights wide tract files (`tract_outcomes_simple.csv`).
+
+Their columns are `state, county, tract` then `{outcome}_{race}_{gender}_p{pctile}` with a
+`_se` twin, and counts as `{outcome}_{race}_{gender}_n` (or `..._p{pctile}_n`). They land in
+`raw.atlas_tract_outcomes` in long form, one row per tract x outcome x race x gender x pctile.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster import MaterializeResult
+
+import duckdb
+
+from orchestration.ingest import SourceFileError, file_sha256, pad, write_raw_table
+from orchestration.resources import Warehouse
+
+TABLE = "raw.atlas_tract_outcomes"
+RACES = "pooled|white|black|hisp|asian|natam|other"
+GENDERS = "pooled|male|female"
+VALUE_COLUMN = rf"^([a-z0-9]+)_({RACES})_({GENDERS})_(p[0-9]+(_se|_n)?|n)$"
+
+EMPTY_TABLE = f"""
+create or replace table {TABLE} (
+    tract_geoid varchar, outcome varchar, race varchar, gender varchar,
+    parent_pctile integer, estimate double, se double, count_children double,
+    source_file varchar
+)
+"""
+
+
+def _long_form_sql(path: Path) -> str:
+    reader = f"read_csv('{path.as_posix()}', header = true, all_varchar = true, nullstr = ['NA', '', '.'])"
+    return f"""
+    with cells as (
+        unpivot (select * from {reader})
+        on columns('{VALUE_COLUMN}')
+        into name column_name value cell
+    ),
+    parsed as (
+        select
+            {pad('state', 2)} || {pad('county', 3)} || {pad('tract', 6)} as tract_geoid,
+            regexp_extract(column_name, '{VALUE_COLUMN}', 1) as outcome,
+            regexp_extract(column_name, '{VALUE_COLUMN}', 2) as race,
+            regexp_extract(column_name, '{VALUE_COLUMN}', 3) as gender,
+            regexp_extract(column_name, '{VALUE_COLUMN}', 4) as stat,
+            column_name,
+            cell
+        from cells
+    ),
+    typed as (
+        select
+            *,
+            try_cast(regexp_extract(stat, 'p([0-9]+)', 1) as integer) as parent_pctile,
+            case when stat like '%_se' then 'se' when stat = 'n' or stat like '%_n' then 'n'
+                 else 'estimate' end as kind,
+            cast(cell as double) as value
+        from parsed
+    ),
+    counts as (
+        select tract_geoid, outcome, race, gender, parent_pctile, value as count_children
+        from typed where kind = 'n'
+    ),
+    estimates as (
+        select
+            tract_geoid, outcome, race, gender, parent_pctile,
+            max(value) filter (where kind = 'estimate') as estimate,
+            max(value) filter (where kind = 'se') as se
+        from typed where kind <> 'n'
+        group by all
+    )
+    select
+        e.tract_geoid, e.outcome, e.race, e.gender, e.parent_pctile, e.estimate, e.se,
+        coalesce(c_pctile.count_children, c_all.count_children) as count_children,
+        '{path.name}' as source_file
+    from estimates as e
+    left join counts as c_pctile using (tract_geoid, outcome, race, gender, parent_pctile)
+    left join counts as c_all
+        on c_all.parent_pctile is null and c_all.tract_geoid = e.tract_geoid
+        and c_all.outcome = e.outcome and c_all.race = e.race and c_all.gender = e.gender
+    """
+
+
+def _check_numeric(con, path: Path) -> None:
+    reader = f"read_csv('{path.as_posix()}', header = true, all_varchar = true, nullstr = ['NA', '', '.'])"
+    bad = con.execute(
+        f"""
+        select data_row, column_name, cell from (
+            unpivot (select row_number() over () as data_row, * from {reader})
+            on columns('{VALUE_COLUMN}') into name column_name value cell
+        )
+        where try_cast(cell as double) is null
+        limit 3
+        """
+    ).fetchall()
+    if bad:
+        rows = "; ".join(f"data row {r} column {c} has {v!r}" for r, c, v in bad)
+        raise SourceFileError(f"{path}: rule 'outcome values are numbers' broken: {rows}")
+
+
+def load_tract_outcomes(configured: str, warehouse: Warehouse) -> MaterializeResult:
+    location = configured or os.environ.get("MOBILITY_ATLAS_TRACT_OUTCOMES", "")
+    if not location:
+        return write_raw_table(
+            warehouse, "atlas_tract_outcomes", lambda con: con.execute(EMPTY_TABLE), "(none configured)", ""
+        )
+    path = Path(location)
+    if not path.exists():
+        raise SourceFileError(f"{path}: file not found (rule: configured tract outcomes file)")
+    probe = duckdb.connect()
+    columns = [row[0] for row in probe.execute(f"describe select * from read_csv('{path.as_posix()}', header = true)").fetchall()]
+    missing = [c for c in ("state", "county", "tract") if c not in columns]
+    if missing:
+        raise SourceFileError(
+            f"{path}: missing required column(s) {', '.join(missing)} "
+            "(rule: official tract outcomes files carry state, county, tract)"
+        )
+    _check_numeric(probe, path)
+    return write_raw_table(
+        warehouse,
+        "atlas_tract_outcomes",
+        lambda con: con.execute(f"create or replace table {TABLE} as {_long_form_sql(path)}"),
+        str(path),
+        file_sha256(path),
+        {"tract_geoid": 11},
+    )

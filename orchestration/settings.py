@@ -1,0 +1,49 @@
+"""Where the warehouse lives on disk. Every path comes from the environment with a local default."""
+
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = REPO_ROOT / "seeds"
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+
+def mobility_home() -> Path:
+    """`MOBILITY_HOME` (default `./warehouse` in the repository), made absolute."""
+    home = Path(os.environ.get("MOBILITY_HOME", REPO_ROOT / "warehouse"))
+    if not home.is_absolute():
+        home = REPO_ROOT / home
+    return home
+
+
+def build_db_path() -> Path:
+    """The file ingestion and dbt write to; analysts never read it."""
+    return mobility_home() / "build.duckdb"
+
+
+def dbt_target_dir() -> Path:
+    return mobility_home() / "dbt_target"
+
+
+def dagster_home() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME", mobility_home() / "dagster"))
+
+
+def export_environment() -> None:
+    """Make the resolved paths visible to child processes (dbt reads MOBILITY_HOME in
+    profiles.yml) and keep Dagster's instance state under the warehouse, telemetry off."""
+    home = mobility_home()
+    os.environ["MOBILITY_HOME"] = str(home)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # dbt runs as a subprocess: find it beside this interpreter even when the venv is not activated.
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+    instance_dir = dagster_home()
+    os.environ["DAGSTER_HOME"] = str(instance_dir)
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    config = instance_dir / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
