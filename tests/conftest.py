@@ -1,0 +1,50 @@
+"""Shared fixtures. The suite runs against a warehouse of its own in a temporary
+MOBILITY_HOME, built once per session from the bundled data by the real Dagster job."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Before anything imports orchestration: the dbt project's target path depends on it.
+_TEST_HOME = Path(tempfile.mkdtemp(prefix="mobility-test-"))
+os.environ["MOBILITY_HOME"] = str(_TEST_HOME)
+os.environ.pop("DAGSTER_HOME", None)
+os.environ.pop("MOBILITY_SOURCE_DIR", None)
+
+import duckdb  # noqa: E402
+import pytest  # noqa: E402
+from dagster import DagsterInstance  # noqa: E402
+
+from orchestration import settings  # noqa: E402
+
+settings.export_environment()
+
+
+@pytest.fixture(scope="session")
+def test_home() -> Path:
+    return _TEST_HOME
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(test_home: Path) -> Path:
+    """Runs the `build_warehouse` job once; returns the build DuckDB file."""
+    from orchestration.definitions import defs
+
+    with DagsterInstance.ephemeral() as instance:
+        result = defs.get_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
+    failures = [e.message for e in result.all_events if e.is_step_failure]
+    assert result.success, f"build_warehouse failed: {failures}"
+    return settings.build_db_path()
+
+
+@pytest.fixture
+def warehouse_sql(built_warehouse: Path):
+    """A read-only connection to the built warehouse."""
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_TEST_HOME, ignore_errors=True)
