@@ -42,7 +42,7 @@ def main() -> int:
 
     started = time.perf_counter()
     with DagsterInstance.get() as instance:
-        result = defs.get_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
     elapsed = time.perf_counter() - started
     if not result.success:
         failed = [event.step_key for event in result.all_events if event.is_step_failure]

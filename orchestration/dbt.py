@@ -5,6 +5,7 @@ intermediate and mart models downstream of it (inside one dbt step, every select
 would already have run by the time a check could object).
 """
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,8 +60,14 @@ def layer_assets(layer: str):
     return _build
 
 
+def layers_with_models() -> list[str]:
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    paths = [n["original_file_path"] for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    return [layer for layer in LAYERS if any(p.startswith(f"models/{layer}/") for p in paths)]
+
+
 ensure_manifest()
-assets = [layer_assets(layer) for layer in LAYERS]
+assets = [layer_assets(layer) for layer in layers_with_models()]
 
 
 def dbt_resource() -> DbtCliResource:

@@ -3,12 +3,15 @@
 from dagster import Definitions, in_process_executor
 
 from orchestration import atlas, census, dbt, geography, registry, urban_metrics
+from orchestration.automation import source_files_sensor, weekly_refresh
 from orchestration.jobs import build_warehouse_job
 from orchestration.resources import default_warehouse
 
 defs = Definitions(
     assets=[*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *dbt.assets],
     jobs=[build_warehouse_job],
+    schedules=[weekly_refresh],
+    sensors=[source_files_sensor],
     resources={"warehouse": default_warehouse(), "dbt": dbt.dbt_resource()},
     # One process for the whole run: a process per step costs about 4 s here, and the
     # steps share one DuckDB file that only one writer may hold at a time.

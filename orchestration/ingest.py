@@ -50,8 +50,10 @@ def source_dir() -> Path:
 
 
 def pad(column: str, width: int) -> str:
-    """SQL that turns an integer-typed or short GEOID into a zero-padded string."""
-    return f"lpad(cast({column} as varchar), {width}, '0')"
+    """SQL that turns an integer-typed or short GEOID into a zero-padded string. A value
+    longer than `width` is kept whole (lpad alone would truncate it) so the check sees it."""
+    text = f"cast({column} as varchar)"
+    return f"lpad({text}, cast(greatest(length({text}), {width}) as integer), '0')"
 
 
 def file_sha256(path: Path) -> str:

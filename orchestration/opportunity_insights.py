@@ -3,6 +3,7 @@
 Their columns are `state, county, tract` then `{outcome}_{race}_{gender}_p{pctile}` with a
 `_se` twin, and counts as `{outcome}_{race}_{gender}_n` (or `..._p{pctile}_n`). They land in
 `raw.atlas_tract_outcomes` in long form, one row per tract x outcome x race x gender x pctile.
+Cells the file leaves empty (suppressed by Opportunity Insights) produce no row.
 """
 
 from __future__ import annotations

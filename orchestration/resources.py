@@ -1,5 +1,6 @@
 """Dagster resources. Configured from the environment with local defaults."""
 
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -23,14 +24,29 @@ class Warehouse(ConfigurableResource):
     def build_db(self) -> Path:
         return Path(self.home) / "build.duckdb"
 
+    lock_wait_seconds: float = 30.0
+
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         self.build_db.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.build_db), read_only=read_only)
+        con = connect_waiting(self.build_db, read_only, self.lock_wait_seconds)
         try:
             yield con
         finally:
             con.close()
+
+
+def connect_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting out a short-lived lock held by another process (a data
+    engineer's query, a sensor) instead of failing the step at once."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
 
 
 def default_warehouse() -> Warehouse:

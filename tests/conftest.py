@@ -32,7 +32,7 @@ def built_warehouse(test_home: Path) -> Path:
     from orchestration.definitions import defs
 
     with DagsterInstance.ephemeral() as instance:
-        result = defs.get_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
     failures = [e.message for e in result.all_events if e.is_step_failure]
     assert result.success, f"build_warehouse failed: {failures}"
     return settings.build_db_path()

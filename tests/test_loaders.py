@@ -1,0 +1,214 @@
+"""Loaders on small files: clear errors for bad input, the official Opportunity Insights wide
+format, and both Census Data API JSON forms."""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import materialize
+
+from orchestration import atlas, census
+from orchestration.census_api import CensusApiClient, response_frame, tract_values
+from orchestration.ingest import SourceFileError, load_source
+from orchestration.resources import Warehouse
+from orchestration.settings import SEEDS_DIR
+
+COUNTY_OUTCOMES = next(s for s in atlas.SOURCES if s.table == "atlas_county_outcomes")
+HOUSEHOLD_INCOME = next(s for s in atlas.SOURCES if s.table == "atlas_tract_household_income")
+TULSA_2020 = "census/tulsa_api/acs5_2020_tract_tulsa_B05003.json"
+
+
+@pytest.fixture
+def sources(tmp_path, monkeypatch):
+    """A private copy of the source directory the test may corrupt."""
+    copy = tmp_path / "sources"
+    copy.mkdir()
+    monkeypatch.setenv("MOBILITY_SOURCE_DIR", str(copy))
+    return copy
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    return Warehouse(home=str(tmp_path / "home"))
+
+
+def copy_source(sources, spec):
+    target = sources / spec.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(_seed(spec.path), target)
+    return target
+
+
+def _seed(relative):
+    return SEEDS_DIR / relative
+
+
+def raw_count(warehouse, table):
+    con = duckdb.connect(str(warehouse.build_db), read_only=True)
+    try:
+        return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_missing_column_names_file_and_column(sources, warehouse):
+    path = copy_source(sources, COUNTY_OUTCOMES)
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    drop = header.index("kfr_pooled_pooled_p25_se")
+    path.write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != drop) for l in lines) + "\n")
+    with pytest.raises(SourceFileError) as error:
+        load_source(COUNTY_OUTCOMES, warehouse)
+    message = str(error.value)
+    assert "county_outcomes_simple.csv" in message
+    assert "kfr_pooled_pooled_p25_se" in message and "missing required column" in message
+
+
+def test_bad_geoid_names_row_column_and_rule_and_keeps_previous_table(sources, warehouse):
+    path = copy_source(sources, HOUSEHOLD_INCOME)
+    load_source(HOUSEHOLD_INCOME, warehouse)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines[3] = "4812102152499," + lines[3].split(",", 1)[1]  # a 13-digit tract on data row 3
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SourceFileError) as error:
+        load_source(HOUSEHOLD_INCOME, warehouse)
+    message = str(error.value)
+    assert "tract_kfr_rP_gP_p25.csv" in message and "column tract" in message
+    assert "data row 3" in message and "exactly 11 digits" in message
+    # the failed load rolled back: the previous table and its 73,502 rows are intact
+    assert raw_count(warehouse, "atlas_tract_household_income") == 73_502
+
+
+def test_missing_file_is_named(sources, warehouse):
+    with pytest.raises(SourceFileError, match="county_outcomes_simple.csv: file not found"):
+        load_source(COUNTY_OUTCOMES, warehouse)
+
+
+# -- Official Opportunity Insights wide files -------------------------------------------------
+
+# Synthetic values in the official tract_outcomes_simple.csv schema (marked synthetic in the
+# file name); the real file is 74k tracts x thousands of columns and is not bundled.
+SYNTHETIC_WIDE = """state,county,tract,kfr_pooled_pooled_p25,kfr_pooled_pooled_p25_se,kfr_pooled_pooled_p75,kfr_pooled_pooled_p75_se,kfr_black_female_p25,kfr_black_female_p25_se,kfr_pooled_pooled_n,kfr_black_female_n
+1,1,20100,0.41,0.02,0.55,0.03,0.37,0.05,519,21
+6,37,101110,0.47,0.01,0.60,0.02,,,1200,0
+"""
+
+
+def test_official_wide_file_lands_in_long_form(tmp_path, warehouse):
+    path = tmp_path / "synthetic_tract_outcomes_simple.csv"
+    path.write_text(SYNTHETIC_WIDE)
+    result = materialize(
+        [atlas.atlas_tract_outcomes],
+        resources={"warehouse": warehouse},
+        run_config={"ops": {"raw__atlas_tract_outcomes": {"config": {"path": str(path)}}}},
+    )
+    assert result.success
+    con = duckdb.connect(str(warehouse.build_db), read_only=True)
+    rows = con.execute(
+        "select tract_geoid, outcome, race, gender, parent_pctile, estimate, se, count_children "
+        "from raw.atlas_tract_outcomes order by all"
+    ).fetchall()
+    con.close()
+    # the empty (suppressed) Black female cells of the second tract produce no row
+    assert rows == [
+        ("01001020100", "kfr", "black", "female", 25, 0.37, 0.05, 21.0),
+        ("01001020100", "kfr", "pooled", "pooled", 25, 0.41, 0.02, 519.0),
+        ("01001020100", "kfr", "pooled", "pooled", 75, 0.55, 0.03, 519.0),
+        ("06037101110", "kfr", "pooled", "pooled", 25, 0.47, 0.01, 1200.0),
+        ("06037101110", "kfr", "pooled", "pooled", 75, 0.60, 0.02, 1200.0),
+    ]
+
+
+def test_official_wide_file_rejects_text_in_a_value_column(tmp_path, warehouse):
+    path = tmp_path / "synthetic_tract_outcomes_simple.csv"
+    path.write_text(SYNTHETIC_WIDE.replace("0.47,0.01", "0.47,n/a"))
+    with pytest.raises(SourceFileError) as error:
+        atlas.load_tract_outcomes(str(path), warehouse)
+    assert "data row 2 column kfr_pooled_pooled_p25_se has 'n/a'" in str(error.value)
+
+
+def test_no_configured_wide_file_loads_an_empty_table(warehouse, monkeypatch):
+    monkeypatch.delenv("MOBILITY_ATLAS_TRACT_OUTCOMES", raising=False)
+    atlas.load_tract_outcomes("", warehouse)
+    assert raw_count(warehouse, "atlas_tract_outcomes") == 0
+
+
+# -- Census Data API -------------------------------------------------------------------------
+
+def as_live_api_form(objects):
+    """The live API's list of lists with a header row, built from the stored list of objects."""
+    header = list(objects[0].keys())
+    return [header] + [[o[h] for h in header] for o in objects]
+
+
+def test_both_census_json_forms_parse_to_the_same_table():
+    stored = json.loads(_seed(TULSA_2020).read_text())
+    live = as_live_api_form(stored)
+    from_objects = tract_values(response_frame(stored, "stored"), "acs/acs5", 2020, "f")
+    from_lists = tract_values(response_frame(live, "live"), "acs/acs5", 2020, "f")
+    assert from_objects.equals(from_lists)
+    assert len(from_objects) == 3 * len(stored)
+    first = from_objects.iloc[0]
+    assert (first["tract_geoid"], first["variable"], first["value"]) == ("40143000200", "B05003_001E", stored[0]["B05003_001E"])
+
+
+def test_census_response_with_ragged_rows_is_rejected():
+    with pytest.raises(SourceFileError, match="as many cells as the header"):
+        response_frame([["NAME", "B01001_001E", "state", "county", "tract"], ["x", "1", "40"]], "resp.json")
+
+
+class RecordedApi:
+    """Answers with a recorded response and remembers what was asked."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.urls = []
+
+    def __call__(self, url):
+        self.urls.append(url)
+        return self.body
+
+
+def test_api_client_builds_the_request_and_caches_the_response(tmp_path):
+    recorded = (_recorded("acs5_2020_B05003_tulsa_county.json")).read_bytes()
+    api = RecordedApi(recorded)
+    client = CensusApiClient(tmp_path / "cache", key="KEY123", fetch=api)
+    variables = ["B05003_001E", "B05003_003E", "B05003_014E"]
+    first = client.get(2020, "acs/acs5", variables, "40", "143")
+    second = client.get(2020, "acs/acs5", variables, "40", "143")
+    assert first == second == json.loads(recorded)
+    assert len(api.urls) == 1  # the second answer came from the disk cache
+    assert api.urls[0] == (
+        "https://api.census.gov/data/2020/acs/acs5?get=NAME%2CB05003_001E%2CB05003_003E%2CB05003_014E"
+        "&for=tract%3A%2A&in=state%3A40+county%3A143&key=KEY123"
+    )
+    assert "KEY123" not in client.cache_path(2020, "acs/acs5", variables, "40", "143").name
+
+
+def test_api_client_reports_a_non_json_answer(tmp_path):
+    client = CensusApiClient(tmp_path, fetch=RecordedApi(b"error: unknown variable 'B05003_999E'"))
+    with pytest.raises(SourceFileError, match="did not answer JSON: \"error: unknown variable"):
+        client.get(2020, "acs/acs5", ["B05003_999E"], "40", "143")
+    assert not list(tmp_path.glob("*.json"))  # nothing cached
+
+
+def test_census_asset_in_api_mode_loads_every_registry_county(tmp_path, warehouse, monkeypatch):
+    recorded = _recorded("acs5_2020_B05003_tulsa_county.json").read_bytes()
+    api = RecordedApi(recorded)
+    monkeypatch.setattr("orchestration.census_api._http_get", api)
+    result = materialize(
+        [census.census_acs_tract_values],
+        resources={"warehouse": warehouse},
+        run_config={"ops": {"raw__census_acs_tract_values": {"config": {"source": "api"}}}},
+    )
+    assert result.success
+    # 2 years x 14 registry counties; the recorded answer is Tulsa County's 2020 response
+    assert len(api.urls) == 2 * 14
+    tracts = len(json.loads(recorded)) - 1
+    assert raw_count(warehouse, "census_acs_tract_values") == 28 * tracts * 3
+
+
+def _recorded(name):
+    return Path(__file__).parent / "fixtures" / "census_api" / name
