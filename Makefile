@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(MOBILITY_HOME)/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: warehouse test ui manifest bench clean
+.PHONY: warehouse test ui manifest browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,18 @@ manifest: $(BIN)/.installed
 warehouse: manifest
 	$(BIN)/python -m orchestration.build
 
-test: manifest
+test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest
+
+# The UI tests drive the real webserver in headless Chromium (Debian's package).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the UI tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "The UI tests need headless Chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; }
 
 ui: manifest
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
