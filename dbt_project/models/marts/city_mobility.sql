@@ -1,0 +1,67 @@
+-- Atlas outcomes per city: one row per place x outcome x subgroup for every place with Atlas
+-- tract data, with the place's percentile among the national reference set (places of 75k+).
+with place_outcomes as (
+    select * from {{ ref('int_area_outcomes') }}
+    where area_type = 'place'
+),
+
+places as (
+    select * from {{ ref('int_places') }}
+),
+
+ranked as (
+    select
+        place_outcomes.*,
+        places.city_name,
+        places.state_abbr,
+        places.is_reference_place,
+        places.is_registry_city,
+        case when places.is_reference_place and place_outcomes.estimate is not null then 1 else 0 end as in_reference
+    from place_outcomes
+    inner join places on places.city_geoid = place_outcomes.area_geoid
+),
+
+percentiles as (
+    select
+        *,
+        -- Mid-rank percentile against reference places: share below plus half the ties.
+        (
+            sum(in_reference) over (
+                partition by outcome, race, gender, parent_pctile, estimate is null
+                order by estimate range between unbounded preceding and current row
+            )
+            - 0.5 * sum(in_reference) over (partition by outcome, race, gender, parent_pctile, estimate)
+        ) as reference_places_below,
+        sum(in_reference) over (partition by outcome, race, gender, parent_pctile) as count_reference_places
+    from ranked
+)
+
+select
+    area_geoid as city_geoid,
+    city_name,
+    state_abbr as state,
+    outcome,
+    race,
+    gender,
+    parent_pctile,
+    estimate,
+    se,
+    lb,
+    ub,
+    count_children,
+    cast(population_covered as bigint) as population_weight,
+    weight_basis,
+    count_tracts,
+    count_tracts_area as count_tracts_city,
+    coverage_share,
+    cv,
+    quality,
+    quality_basis,
+    suppressed,
+    case when estimate is not null and count_reference_places > 0
+        then 100.0 * reference_places_below / count_reference_places end as pctl_national,
+    is_reference_place,
+    is_registry_city,
+    unit,
+    source
+from percentiles
