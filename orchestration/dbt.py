@@ -6,6 +6,7 @@ would already have run by the time a check could object).
 """
 
 import json
+import shutil
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,7 +56,10 @@ def layer_assets(layer: str):
         dagster_dbt_translator=WarehouseTranslator(),
     )
     def _build(context: AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build"], context=context).stream()
+        invocation = dbt.cli(["build"], context=context)
+        yield from invocation.stream()
+        # Each run gets its own artifacts folder; a failed run's stays for inspection.
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
 
     return _build
 
