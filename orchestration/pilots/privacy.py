@@ -3,7 +3,7 @@
 * Columns are kept only if the contract lists them; a column whose name looks like a
   direct identifier (name, date of birth, SSN, street address, phone, e-mail) is reported
   as such, any other unknown column as "not in the contract". Both are dropped.
-* Free-text values that look like an SSN, e-mail address or phone number are blanked.
+* Free-text values that look like an SSN, e-mail address or phone number become "[redacted]".
 * The participant id is replaced by HMAC-SHA256(key, "<pilot_id>:<participant_id>"), so the
   same person gets the same key in every file while the id itself is never stored. The key
   comes from `MOBILITY_PII_KEY`; the bundled synthetic data uses a published development key
@@ -21,6 +21,7 @@ import pandas as pd
 
 KEY_ENV = "MOBILITY_PII_KEY"
 # Published on purpose: only ever used for the bundled synthetic pilots.
+REDACTED = "[redacted]"
 DEVELOPMENT_KEY = "mobility-warehouse-synthetic-data-development-key"
 
 
@@ -53,7 +54,7 @@ def identifier_columns(columns: list[str], patterns: list[str]) -> list[str]:
 
 
 def redact_values(frame: pd.DataFrame, columns: list[str], value_patterns: dict[str, str]) -> dict[str, int]:
-    """Blank free-text cells that look like a direct identifier; returns counts per column."""
+    """Replace free-text cells that look like a direct identifier; returns counts per column."""
     combined = "|".join(f"(?:{p})" for p in value_patterns.values())
     counts = {}
     for column in columns:
@@ -61,7 +62,7 @@ def redact_values(frame: pd.DataFrame, columns: list[str], value_patterns: dict[
             continue
         hit = frame[column].astype(str).str.contains(combined, regex=True, na=False)
         if hit.any():
-            frame.loc[hit, column] = ""
+            frame.loc[hit, column] = REDACTED
             counts[column] = int(hit.sum())
     return counts
 
