@@ -4,14 +4,17 @@ from dagster import Definitions, in_process_executor
 
 from orchestration import atlas, census, dbt, geography, registry, urban_metrics
 from orchestration.automation import source_files_sensor, weekly_refresh
-from orchestration.jobs import build_warehouse_job
+from orchestration.jobs import build_warehouse_job, pilot_city_job
+from orchestration.pilots import assets as pilots
+from orchestration.pilots.sensor import pilot_landing_sensor
 from orchestration.resources import default_warehouse
 
 defs = Definitions(
-    assets=[*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *dbt.assets],
-    jobs=[build_warehouse_job],
+    assets=[*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *pilots.assets,
+            *dbt.assets],
+    jobs=[build_warehouse_job, pilot_city_job],
     schedules=[weekly_refresh],
-    sensors=[source_files_sensor],
+    sensors=[source_files_sensor, pilot_landing_sensor],
     resources={"warehouse": default_warehouse(), "dbt": dbt.dbt_resource()},
     # One process for the whole run: a process per step costs about 4 s here, and the
     # steps share one DuckDB file that only one writer may hold at a time.

@@ -1,0 +1,23 @@
+-- Current outcome measurements of current participants: the latest upload wins for a
+-- participant, outcome and date.
+with outcomes as (
+    select * from {{ ref('stg_pilots__outcomes') }}
+),
+
+participants as (
+    select pilot_id, participant_key from {{ ref('int_pilot_participants') }}
+)
+
+select
+    outcomes.pilot_id,
+    outcomes.participant_key,
+    outcomes.outcome,
+    outcomes.outcome_date,
+    outcomes.outcome_value,
+    outcomes.is_synthetic
+from outcomes
+inner join participants using (pilot_id, participant_key)
+qualify row_number() over (
+    partition by outcomes.pilot_id, outcomes.participant_key, outcomes.outcome, outcomes.outcome_date
+    order by outcomes.accepted_at desc, outcomes.source_row desc
+) = 1

@@ -1,0 +1,183 @@
+"""Dagster assets for the pilots.
+
+Two paths lead to the same raw tables, on purpose:
+
+* `landing/pilot_uploads`, partitioned by city (dynamic partitions `pilot_city`, one per
+  city with a registered pilot): the sensor runs it for a city when files land there. It
+  checks, pseudonymises and archives (or quarantines) that city's files; it writes files
+  only, never the DuckDB file, so cities never wait on each other's lock.
+* `raw/pilot_*` (unpartitioned): takes in the bundled synthetic pilots and any pending upload
+  of every city (the same idempotent intake), then rebuilds the raw tables from the whole
+  archive in one transaction. An all-assets run (`build_warehouse`, `make warehouse`) has no
+  partition key, so the partitioned asset stays out of it and this asset does the work.
+  Rebuilding from the archive makes the same file twice add nothing, by construction.
+"""
+
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSelection,
+    AssetSpec,
+    DynamicPartitionsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    define_asset_job,
+    multi_asset,
+)
+
+from orchestration.ingest import SourceFile, raw_asset, record_load
+from orchestration.pilots import intake, registry
+from orchestration.resources import Warehouse
+
+GROUP = "pilots"
+pilot_city = DynamicPartitionsDefinition(name="pilot_city")
+UPLOADS_KEY = AssetKey(["landing", "pilot_uploads"])
+
+REGISTRY_SOURCES = [
+    SourceFile(
+        table="pilot_programs",
+        path="pilots/programs.csv",
+        group=GROUP,
+        description="Pilot program registry: one row per pilot with its city, topic, design "
+        "(randomised, matched_comparison, pre_post), start and end dates and main outcome.",
+        select="* replace (lpad(city_geoid, 7, '0') as city_geoid)",
+        required_columns=("pilot_id", "city_geoid", "pilot_name", "topic", "design", "start_date", "end_date",
+                          "main_outcome"),
+        geoid_widths={"city_geoid": 7},
+        read_options="header = true, all_varchar = true",
+        provenance="Maintained by the project: the pilot data contract's program registry",
+    ),
+    SourceFile(
+        table="pilot_outcome_definitions",
+        path="pilots/outcome_definitions.csv",
+        group=GROUP,
+        description="Outcomes each pilot tracks: type (binary, continuous), the direction that counts as "
+        "better, unit, and the threshold that counts as reaching the outcome.",
+        select="*",
+        required_columns=("pilot_id", "outcome", "outcome_type", "better_direction", "unit", "success_threshold",
+                          "description"),
+        read_options="header = true, all_varchar = true",
+        provenance="Maintained by the project: the pilot data contract's outcome registry",
+    ),
+]
+
+RAW_TABLES = {
+    "participants": """city_geoid varchar, pilot_id varchar, participant_key varchar, arm varchar,
+        enrolment_date date, exit_date date, home_tract_geoid varchar, race_ethnicity varchar, gender varchar,
+        age_band varchar, baseline_value double""",
+    "services": """city_geoid varchar, pilot_id varchar, participant_key varchar, service_date date,
+        service_type varchar, amount double""",
+    "outcomes": """city_geoid varchar, pilot_id varchar, participant_key varchar, outcome varchar,
+        outcome_date date, value double""",
+}
+LINEAGE = ("is_synthetic boolean, source_row integer, source_sha256 varchar, source_file varchar, "
+           "accepted_at timestamptz")
+FILES_TABLE = """city_geoid varchar, file_name varchar, sha256 varchar, accepted_at timestamptz,
+    is_synthetic boolean, count_participants bigint, count_services bigint, count_outcomes bigint,
+    dropped_identifier_columns varchar[], dropped_other_columns varchar[]"""
+
+
+def intake_metadata(results: list[intake.CityIntake]) -> dict:
+    return {
+        "count_accepted_files": MetadataValue.int(sum(len(r.accepted) for r in results)),
+        "count_duplicate_files": MetadataValue.int(sum(len(r.duplicates) for r in results)),
+        "count_quarantined_files": MetadataValue.int(sum(len(r.quarantined) for r in results)),
+        "intake": MetadataValue.md("\n".join(f"- {r.summary()}" for r in results) or "no cities"),
+    }
+
+
+@asset(
+    key=UPLOADS_KEY,
+    partitions_def=pilot_city,
+    group_name=GROUP,
+    description="One city's pilot uploads from MOBILITY_HOME/landing/pilots/<city_geoid>/: checked against "
+    "the data contract, identifiers dropped, participant ids hashed, then archived by SHA-256 or quarantined "
+    "with a report. Run per city by the landing sensor.",
+    kinds={"file"},
+)
+def pilot_uploads(context: AssetExecutionContext) -> MaterializeResult:
+    result = intake.process_city(context.partition_key, include_bundled=False)
+    context.log.info(result.summary())
+    for report in result.quarantined:
+        context.log.warning(f"quarantined {report['file']}: {report['breaches'][:3]}")
+    return MaterializeResult(metadata=intake_metadata([result]))
+
+
+def _receipt_rows() -> list[tuple]:
+    rows = []
+    for path in sorted(intake.archive_dir().glob("*/*.receipt.json")):
+        r = json.loads(path.read_text(encoding="utf-8"))
+        rows.append((r["city_geoid"], r["file"], r["sha256"], r["accepted_at"], r["is_synthetic"],
+                     r["rows"].get("participants", 0), r["rows"].get("services", 0), r["rows"].get("outcomes", 0),
+                     r["dropped_identifier_columns"], r["dropped_other_columns"]))
+    return rows
+
+
+def rebuild_raw_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    counts = {}
+    for table, columns in RAW_TABLES.items():
+        con.execute(f"create or replace table raw.pilot_{table} ({columns}, {LINEAGE})")
+        files = sorted(p.as_posix() for p in intake.archive_dir().glob(f"*/*.{table}.parquet"))
+        if files:
+            con.execute(f"insert into raw.pilot_{table} by name select * from read_parquet(?)", [files])
+        counts[table] = con.execute(f"select count(*) from raw.pilot_{table}").fetchone()[0]
+        # The "hash" of an archive-built table is the digest of the archived files it holds.
+        digest = hashlib.sha256("\n".join(Path(f).name for f in files).encode()).hexdigest()
+        record_load(con, f"pilot_{table}", intake.archive_dir().as_posix(), digest, counts[table])
+    con.execute(f"create or replace table raw.pilot_files ({FILES_TABLE})")
+    rows = _receipt_rows()
+    if rows:
+        con.executemany("insert into raw.pilot_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    counts["files"] = len(rows)
+    return counts
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(AssetKey(["raw", f"pilot_{t}"]), group_name=GROUP, deps=[UPLOADS_KEY], kinds={"duckdb"},
+                  description=f"Pilot {t} of every city, pseudonymised, from every archived upload (and the bundled "
+                  "synthetic pilots); one row per uploaded row with its file's hash, row and acceptance time.")
+        for t in (*RAW_TABLES, "files")
+    ],
+    name="raw_pilot_tables",
+)
+def raw_pilot_tables(context: AssetExecutionContext, warehouse: Warehouse):
+    results = [intake.process_city(city) for city in registry.pilot_cities()]
+    for result in results:
+        context.log.info(result.summary())
+    with warehouse.connect() as con:
+        con.execute("create schema if not exists raw")
+        con.execute("begin transaction")
+        try:
+            counts = rebuild_raw_tables(con)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    shared = intake_metadata(results)
+    for table, count in counts.items():
+        yield MaterializeResult(
+            asset_key=AssetKey(["raw", f"pilot_{table}"]),
+            metadata={**shared, "table": MetadataValue.text(f"raw.pilot_{table}"),
+                      "dagster/row_count": MetadataValue.int(count)},
+        )
+
+
+registry_assets = [a for source in REGISTRY_SOURCES for a in raw_asset(source)]
+assets = [pilot_uploads, raw_pilot_tables, *registry_assets]
+
+# Everything the per-city run refreshes: that city's intake and every pilot table downstream.
+PER_CITY_SELECTION = AssetSelection.assets(UPLOADS_KEY)
+pilot_city_job = define_asset_job(
+    name="pilot_city_intake",
+    selection=PER_CITY_SELECTION.downstream(),
+    partitions_def=pilot_city,
+    description="Take in one city's new pilot uploads, then rebuild the pilot tables and marts.",
+)

@@ -1,0 +1,245 @@
+"""Intake of one city's pilot files: check against the contract, pseudonymise, archive.
+
+Landing zone: `MOBILITY_HOME/landing/pilots/<city_geoid>/` (CSV or .xlsx, top level).
+For each file, whole-file and all-or-nothing:
+
+* its SHA-256 is already archived -> a `duplicate` receipt, nothing is added;
+* it breaks the contract -> moved to `quarantine/` beside a `<file>.report.json` naming
+  each breach's row, column and rule; nothing else changes;
+* otherwise -> its identifier-free, pseudonymised rows are archived as Parquet under
+  `MOBILITY_HOME/archive/pilots/<city_geoid>/<sha256>.<table>.parquet` with a
+  `<sha256>.receipt.json`, a copy of the receipt goes to `receipts/`, and the upload is
+  removed from the landing zone (the original, which may carry identifiers, is not kept).
+
+The bundled synthetic pilots (`seeds/pilots/synthetic/<city_geoid>/`) go through the same
+checks with the development key; they are read in place, never moved.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration import settings
+from orchestration.ingest import file_sha256
+from orchestration.pilots import privacy, registry
+from orchestration.pilots.contract import CheckContext, TableResult, check_table
+
+TABLES = ("participants", "services", "outcomes")
+UPLOAD_SUFFIXES = {".csv", ".xlsx"}
+
+# The archived (and raw) shape of each table; every file is written in exactly this shape.
+ARCHIVE_SELECT = {
+    "participants": """city_geoid, pilot_id, participant_key, arm, cast(enrolment_date as date) as enrolment_date,
+        cast(exit_date as date) as exit_date, home_tract_geoid, race_ethnicity, gender, age_band,
+        cast(baseline_value as double) as baseline_value""",
+    "services": """city_geoid, pilot_id, participant_key, cast(service_date as date) as service_date, service_type,
+        cast(amount as double) as amount""",
+    "outcomes": """city_geoid, pilot_id, participant_key, outcome, cast(outcome_date as date) as outcome_date,
+        cast(value as double) as value""",
+}
+
+
+class BundledDataError(RuntimeError):
+    """The bundled synthetic files break the contract: a defect in the repository, not an upload."""
+
+
+def landing_dir(city_geoid: str) -> Path:
+    return settings.mobility_home() / "landing" / "pilots" / city_geoid
+
+
+def archive_dir(city_geoid: str | None = None) -> Path:
+    base = settings.mobility_home() / "archive" / "pilots"
+    return base / city_geoid if city_geoid else base
+
+
+def pending_uploads(city_geoid: str) -> list[Path]:
+    folder = landing_dir(city_geoid)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in UPLOAD_SUFFIXES
+                  and not p.name.startswith((".", "~$")))
+
+
+def bundled_files(city_geoid: str) -> list[Path]:
+    folder = registry.synthetic_dir() / city_geoid
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def _table_of(name: str) -> str | None:
+    normalised = privacy.normalise_name(name)
+    return next((t for t in TABLES if normalised.startswith(t)), None)
+
+
+def read_upload(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The contract tables a file holds (cells as text) and the sheets it ignored."""
+    if path.suffix.lower() == ".xlsx":
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+        tables = {_table_of(n): s for n, s in sheets.items() if _table_of(n)}
+        return tables, [n for n in sheets if not _table_of(n)]
+    table = _table_of(path.stem)
+    if table is None:
+        return {}, []
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1")
+    return {table: frame}, []
+
+
+def _upload_order(path: Path) -> tuple[int, str]:
+    # Participants before the services and outcomes that refer to them.
+    table = _table_of(path.stem)
+    return (0 if table == "participants" else 1 if path.suffix.lower() == ".xlsx" else 2, path.name)
+
+
+def archived_participants(city_geoid: str) -> set[str]:
+    files = list(archive_dir(city_geoid).glob("*.participants.parquet"))
+    if not files:
+        return set()
+    paths = [f.as_posix() for f in files]
+    rows = duckdb.connect().execute("select distinct participant_key from read_parquet(?)", [paths]).fetchall()
+    return {r[0] for r in rows}
+
+
+@dataclass
+class CityIntake:
+    city_geoid: str
+    accepted: list[dict] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    quarantined: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.city_geoid}: {len(self.accepted)} accepted, {len(self.duplicates)} already archived, "
+                f"{len(self.quarantined)} quarantined")
+
+
+def _write_json(path: Path, content: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(content, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    if not target.exists():
+        return target
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    return folder / f"{Path(name).stem}.{stamp}{Path(name).suffix}"
+
+
+def _quarantine(path: Path, sha256: str, breaches: list[dict], city: str) -> dict:
+    folder = landing_dir(city) / "quarantine"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, path.name)
+    shutil.move(str(path), target)
+    report = {
+        "status": "quarantined",
+        "file": path.name,
+        "sha256": sha256,
+        "checked_at": datetime.now(timezone.utc).isoformat(),
+        "summary": f"{path.name} breaks the pilot data contract in {len(breaches)} place(s); nothing from it "
+        "was stored. Fix the rows named below and drop the corrected file in the landing folder again.",
+        "breaches": breaches,
+    }
+    _write_json(target.with_name(target.name + ".report.json"), report)
+    return report
+
+
+def _archive(results: list[TableResult], path: Path, sha256: str, city: str, synthetic: bool, ignored: list[str]) -> dict:
+    folder = archive_dir(city)
+    folder.mkdir(parents=True, exist_ok=True)
+    accepted_at = datetime.now(timezone.utc)
+    con = duckdb.connect()
+    for result in results:
+        frame = result.rows
+        frame["is_synthetic"] = frame.get("is_synthetic", False) | synthetic
+        con.register("upload", frame)
+        target = folder / f"{sha256}.{result.table}.parquet"
+        tmp = target.with_name(target.name + ".tmp")
+        con.execute(
+            f"copy (select {ARCHIVE_SELECT[result.table]}, is_synthetic, cast(source_row as integer) as source_row, "
+            f"? as source_sha256, ? as source_file, cast(? as timestamptz) as accepted_at from upload) "
+            f"to '{tmp.as_posix()}' (format parquet)",
+            [sha256, path.name, accepted_at],
+        )
+        con.unregister("upload")
+        os.replace(tmp, target)
+    receipt = {
+        "status": "accepted",
+        "file": path.name,
+        "sha256": sha256,
+        "city_geoid": city,
+        "accepted_at": accepted_at.isoformat(),
+        "is_synthetic": synthetic or any(bool(r.rows["is_synthetic"].any()) for r in results),
+        "rows": {r.table: int(len(r.rows)) for r in results},
+        "dropped_identifier_columns": sorted({c for r in results for c in r.dropped_identifier_columns}),
+        "dropped_other_columns": sorted({c for r in results for c in r.dropped_other_columns}),
+        "redacted_cells": {f"{r.table}.{c}": n for r in results for c, n in r.redacted_cells.items()},
+        "ignored_sheets": ignored,
+    }
+    _write_json(folder / f"{sha256}.receipt.json", receipt)
+    return receipt
+
+
+def process_city(city_geoid: str, include_bundled: bool = True) -> CityIntake:
+    """Take in every pending upload (and, with `include_bundled`, the bundled synthetic files)
+    of one city. Idempotent: files already archived add nothing."""
+    outcome = CityIntake(city_geoid)
+    uploads = sorted(pending_uploads(city_geoid), key=_upload_order)
+    bundled = sorted(bundled_files(city_geoid), key=_upload_order) if include_bundled else []
+    if not uploads and not bundled:
+        return outcome
+    real_key = privacy.pii_key(synthetic=False) if uploads else b""  # fail before touching any file
+    pilots = registry.load_pilots()
+    counties = registry.city_counties().get(city_geoid, set())
+    contract = registry.load_contract()
+    known = archived_participants(city_geoid)
+
+    for path, synthetic in [(p, True) for p in bundled] + [(p, False) for p in uploads]:
+        sha256 = file_sha256(path)
+        if (archive_dir(city_geoid) / f"{sha256}.receipt.json").exists():
+            if not synthetic:
+                _write_json(landing_dir(city_geoid) / "receipts" / f"{path.name}.{sha256[:12]}.json",
+                            {"status": "duplicate", "file": path.name, "sha256": sha256,
+                             "summary": "identical to a file already accepted; nothing was added"})
+                path.unlink()
+            outcome.duplicates.append(path.name)
+            continue
+        key = privacy.pii_key(synthetic=True) if synthetic else real_key
+        context = CheckContext(city_geoid, pilots, counties, contract,
+                               lambda pilot, ids, key=key: privacy.pseudonymise(pilot, ids, key), set(known))
+        tables, ignored = read_upload(path)
+        breaches = [] if tables else [{"table": None, "row": None, "column": None, "rule":
+                                       "a CSV named participants*, services* or outcomes*, or an .xlsx workbook "
+                                       "with sheets named participants, services and/or outcomes"}]
+        if city_geoid not in {p.city_geoid for p in pilots.values()}:
+            breaches.append({"table": None, "row": None, "column": None,
+                             "rule": f"the folder {city_geoid} is the place GEOID of a city with a pilot in programs.csv"})
+        results = []
+        for table in sorted(tables, key=TABLES.index):
+            result = check_table(table, tables[table], context)
+            breaches += result.breach_dicts()
+            if result.rows is not None and table == "participants":
+                context.known_participants |= set(result.rows["participant_key"])
+            results.append(result)
+        if breaches:
+            if synthetic:
+                raise BundledDataError(f"{path}: bundled synthetic file breaks the contract: {breaches[:5]}")
+            outcome.quarantined.append(_quarantine(path, sha256, breaches, city_geoid))
+            continue
+        receipt = _archive(results, path, sha256, city_geoid, synthetic, ignored)
+        known |= context.known_participants
+        if not synthetic:
+            _write_json(landing_dir(city_geoid) / "receipts" / f"{path.name}.{sha256[:12]}.json", receipt)
+            path.unlink()
+        outcome.accepted.append(receipt)
+    return outcome

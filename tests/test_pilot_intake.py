@@ -1,0 +1,170 @@
+"""Pilot uploads: contract breaches are quarantined with a report, accepted files are
+archived once by hash, and nothing is taken in without the pseudonymisation key."""
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.pilots import intake, privacy
+from orchestration.pilots.assets import rebuild_raw_tables
+
+CITY = "3915000"  # Cincinnati; its pilot runs 2023-03-01 to 2025-06-30 in county 39061
+PILOT = "cincinnati_workforce"
+HEADER = "pilot_id,participant_id,arm,enrolment_date,exit_date,home_tract_geoid,race_ethnicity,gender,age_band,baseline_value"
+
+
+def participant_row(n: int, **changes) -> str:
+    row = {"pilot_id": PILOT, "participant_id": f"C-{n:04d}", "arm": "treatment" if n % 2 else "comparison",
+           "enrolment_date": "2024-01-15", "exit_date": "", "home_tract_geoid": "39061003800",
+           "race_ethnicity": "black", "gender": "female", "age_band": "25_34", "baseline_value": "0"}
+    row.update(changes)
+    return ",".join(row[c] for c in HEADER.split(","))
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("MOBILITY_HOME", str(tmp_path))
+    monkeypatch.setenv(privacy.KEY_ENV, "test-secret-key")
+    return tmp_path
+
+
+def drop(home: Path, name: str, text: str) -> Path:
+    folder = home / "landing" / "pilots" / CITY
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def good_participants(count: int = 3) -> str:
+    return "\n".join([HEADER, *(participant_row(n) for n in range(1, count + 1))]) + "\n"
+
+
+def raw_counts(home: Path) -> dict[str, int]:
+    con = duckdb.connect(str(home / "check.duckdb"))
+    con.execute("create schema if not exists raw")
+    counts = rebuild_raw_tables(con)
+    con.close()
+    return counts
+
+
+def quarantine_report(home: Path, name: str) -> dict:
+    folder = home / "landing" / "pilots" / CITY / "quarantine"
+    assert (folder / name).exists(), f"{name} was not moved to quarantine"
+    return json.loads((folder / f"{name}.report.json").read_text())
+
+
+def test_accepted_file_is_archived_by_hash_and_removed_from_landing(home):
+    path = drop(home, "participants_2024-01.csv", good_participants())
+    sha = intake.file_sha256(path)
+    result = intake.process_city(CITY, include_bundled=False)
+    assert [r["file"] for r in result.accepted] == ["participants_2024-01.csv"]
+    assert not path.exists()
+    assert (home / "archive" / "pilots" / CITY / f"{sha}.participants.parquet").exists()
+    receipt = json.loads((home / "landing" / "pilots" / CITY / "receipts" / f"participants_2024-01.csv.{sha[:12]}.json").read_text())
+    assert receipt["status"] == "accepted" and receipt["rows"] == {"participants": 3}
+    assert raw_counts(home)["participants"] == 3
+
+
+def test_same_upload_twice_adds_no_rows(home):
+    drop(home, "participants_a.csv", good_participants())
+    intake.process_city(CITY, include_bundled=False)
+    before = raw_counts(home)
+    drop(home, "participants_a.csv", good_participants())  # the very same bytes again
+    second = intake.process_city(CITY, include_bundled=False)
+    assert second.duplicates == ["participants_a.csv"] and second.accepted == []
+    assert raw_counts(home) == before == {"participants": 3, "services": 0, "outcomes": 0, "files": 1}
+
+
+BREACHES = [
+    # (name, file text, row, column, words of the rule)
+    ("participants_missing.csv", HEADER.replace(",arm", "") + "\n" + "cincinnati_workforce,C-1,2024-01-15,,39061003800,black,female,25_34,0\n",
+     1, "arm", "required column"),
+    ("participants_date.csv", good_participants(2) + participant_row(3, enrolment_date="15/01/2024") + "\n",
+     4, "enrolment_date", "YYYY-MM-DD"),
+    ("participants_arm.csv", good_participants(1) + participant_row(2, arm="control") + "\n", 3, "arm", "treatment, comparison"),
+    ("participants_tract.csv", good_participants(1) + participant_row(2, home_tract_geoid="3906100380") + "\n",
+     3, "home_tract_geoid", "exactly 11 digits"),
+    ("participants_county.csv", good_participants(1) + participant_row(2, home_tract_geoid="39113000100") + "\n",
+     3, "home_tract_geoid", "city's counties"),
+    ("participants_pilot.csv", good_participants(1) + participant_row(2, pilot_id="dayton_early_childhood") + "\n",
+     3, "pilot_id", "pilot of this city"),
+    ("participants_window.csv", good_participants(1) + participant_row(2, enrolment_date="2022-12-31") + "\n",
+     3, "enrolment_date", "start and end dates"),
+    ("participants_repeat.csv", good_participants(2) + participant_row(1) + "\n", 4, "participant_id", "one row per"),
+    ("participants_blank.csv", good_participants(1) + participant_row(2, race_ethnicity="") + "\n",
+     3, "race_ethnicity", "a value is required"),
+    ("services_unknown.csv", "pilot_id,participant_id,service_date,service_type,amount\n"
+     f"{PILOT},C-0001,2024-02-01,job_coaching,2\n{PILOT},C-9999,2024-02-01,job_coaching,2\n", 3, "participant_id", "participant"),
+    ("outcomes_binary.csv", "pilot_id,participant_id,outcome,outcome_date,value\n"
+     f"{PILOT},C-0001,employed_90d,2024-04-15,1\n{PILOT},C-0002,employed_90d,2024-04-15,2\n", 3, "value", "0 or 1"),
+    ("outcomes_unregistered.csv", "pilot_id,participant_id,outcome,outcome_date,value\n"
+     f"{PILOT},C-0001,happiness,2024-04-15,1\n", 2, "outcome", "registered"),
+    ("outcomes_number.csv", "pilot_id,participant_id,outcome,outcome_date,value\n"
+     f"{PILOT},C-0001,quarterly_wages,2024-04-15,$3000\n", 2, "value", "a number"),
+]
+
+
+@pytest.mark.parametrize("name,text,row,column,rule", BREACHES, ids=[b[0] for b in BREACHES])
+def test_contract_breach_is_quarantined_with_a_report_and_nothing_else_changes(home, name, text, row, column, rule):
+    drop(home, "participants_base.csv", good_participants(2))
+    intake.process_city(CITY, include_bundled=False)
+    archive_before = sorted(p.name for p in (home / "archive" / "pilots" / CITY).iterdir())
+    counts_before = raw_counts(home)
+
+    drop(home, name, text)
+    result = intake.process_city(CITY, include_bundled=False)
+
+    assert [r["file"] for r in result.quarantined] == [name] and result.accepted == []
+    report = quarantine_report(home, name)
+    assert any(b["row"] == row and b["column"] == column and rule in b["rule"] for b in report["breaches"]), report
+    assert not (home / "landing" / "pilots" / CITY / name).exists()
+    assert sorted(p.name for p in (home / "archive" / "pilots" / CITY).iterdir()) == archive_before
+    assert raw_counts(home) == counts_before
+
+
+def test_an_unrecognised_file_name_is_quarantined(home):
+    drop(home, "march_export.csv", good_participants())
+    intake.process_city(CITY, include_bundled=False)
+    report = quarantine_report(home, "march_export.csv")
+    assert "participants*" in report["breaches"][0]["rule"]
+
+
+def test_without_the_key_nothing_is_taken_in_and_the_message_says_why(home, monkeypatch):
+    monkeypatch.delenv(privacy.KEY_ENV)
+    path = drop(home, "participants_2024-01.csv", good_participants())
+    with pytest.raises(privacy.MissingKeyError, match="MOBILITY_PII_KEY is not set"):
+        intake.process_city(CITY, include_bundled=False)
+    assert path.exists()
+    assert not (home / "archive").exists()
+
+
+def test_an_excel_workbook_with_three_sheets_is_accepted(home):
+    participants = pd.read_csv(pd.io.common.StringIO(good_participants(2)), dtype=str, keep_default_na=False)
+    services = pd.DataFrame({"pilot_id": [PILOT], "participant_id": ["C-0001"], "service_date": ["2024-02-01"],
+                             "service_type": ["job_coaching"], "amount": ["2"]})
+    outcomes = pd.DataFrame({"pilot_id": [PILOT, PILOT], "participant_id": ["C-0001", "C-0002"],
+                             "outcome": ["employed_90d", "employed_90d"], "outcome_date": ["2024-04-15", "2024-04-20"],
+                             "value": ["1", "0"]})
+    folder = home / "landing" / "pilots" / CITY
+    folder.mkdir(parents=True)
+    with pd.ExcelWriter(folder / "pilot_2024.xlsx") as book:
+        participants.to_excel(book, sheet_name="Participants", index=False)
+        services.to_excel(book, sheet_name="Services", index=False)
+        outcomes.to_excel(book, sheet_name="Outcomes", index=False)
+        outcomes.to_excel(book, sheet_name="Notes", index=False)
+    result = intake.process_city(CITY, include_bundled=False)
+    assert result.accepted[0]["rows"] == {"participants": 2, "services": 1, "outcomes": 2}
+    assert result.accepted[0]["ignored_sheets"] == ["Notes"]
+    assert raw_counts(home) == {"participants": 2, "services": 1, "outcomes": 2, "files": 1}
+
+
+def test_services_may_follow_in_a_later_file(home):
+    drop(home, "participants_1.csv", good_participants(2))
+    intake.process_city(CITY, include_bundled=False)
+    drop(home, "services_1.csv", f"pilot_id,participant_id,service_date,service_type,amount\n{PILOT},C-0002,2024-02-01,job_coaching,1.5\n")
+    result = intake.process_city(CITY, include_bundled=False)
+    assert result.accepted[0]["rows"] == {"services": 1}
