@@ -4,10 +4,17 @@ from dagster import Definitions, in_process_executor
 
 from orchestration import atlas, census, dbt, geography, registry, urban_metrics
 from orchestration.jobs import build_warehouse_job
+from orchestration.publish import publish_asset
+from orchestration.quality.checks import CHECK_NAME, expectation_checks
 from orchestration.resources import default_warehouse
 
+built = [*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *dbt.assets]
+checks = expectation_checks(built)
+assets = [*built, publish_asset([key.asset_key for check in checks for key in check.check_keys], CHECK_NAME)]
+
 defs = Definitions(
-    assets=[*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *dbt.assets],
+    assets=assets,
+    asset_checks=checks,
     jobs=[build_warehouse_job],
     resources={"warehouse": default_warehouse(), "dbt": dbt.dbt_resource()},
     # One process for the whole run: a process per step costs about 4 s here, and the
