@@ -7,11 +7,17 @@ from orchestration.automation import source_files_sensor, weekly_refresh
 from orchestration.jobs import build_warehouse_job, pilot_city_job
 from orchestration.pilots import assets as pilots
 from orchestration.pilots.sensor import pilot_landing_sensor
+from orchestration.publish import publish_asset
+from orchestration.quality.checks import CHECK_NAME, expectation_checks
 from orchestration.resources import default_warehouse
 
+built = [*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *pilots.assets,
+         *dbt.assets]
+checks = expectation_checks(built)
+
 defs = Definitions(
-    assets=[*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *pilots.assets,
-            *dbt.assets],
+    assets=[*built, publish_asset([key.asset_key for check in checks for key in check.check_keys], CHECK_NAME)],
+    asset_checks=checks,
     jobs=[build_warehouse_job, pilot_city_job],
     schedules=[weekly_refresh],
     sensors=[source_files_sensor, pilot_landing_sensor],

@@ -1,0 +1,145 @@
+"""Write-audit-publish: the analysts' file `MOBILITY_HOME/mobility.duckdb`.
+
+Ingestion and dbt write the build file; checks audit it; `publish` runs only after every mart
+and its checks have passed. It writes the `marts` schema (plus `audit.row_counts`, the
+baseline of the row-count rule) to a new file and atomically renames it over the analysts'
+file. A failed check anywhere in the run leaves `mobility.duckdb` byte-for-byte as it was; an
+analyst's open read-only connection keeps reading the version it opened.
+"""
+
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+import duckdb
+from dagster import (
+    AssetCheckKey,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from orchestration import dbt
+from orchestration.ingest import file_sha256
+from orchestration.quality import docs
+from orchestration.quality.baseline import published_db
+from orchestration.resources import Warehouse
+
+COUNTED_SCHEMAS = ("raw", "staging", "intermediate", "marts")
+
+
+def mart_keys() -> list[AssetKey]:
+    """Every model under models/marts (pilots included), read from the dbt manifest."""
+    marts_layer = next(a for a in dbt.assets if a.node_def.name == "dbt_marts")
+    return sorted(marts_layer.keys, key=lambda k: k.to_user_string())
+
+
+def failed_checks(context: AssetExecutionContext, check_keys: Sequence[AssetCheckKey]) -> list[str]:
+    """Checks whose latest evaluation (in this run or, for a check this run did not execute,
+    an earlier one) failed with ERROR severity."""
+    latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys))
+    failed = []
+    for key, record in latest.items():
+        evaluation = record.event.dagster_event.event_specific_data if record.event else None
+        if evaluation is not None and not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR:
+            failed.append(f"{key.asset_key.to_user_string()}:{key.name}")
+    return sorted(failed)
+
+
+def write_published_copy(build_db: Path, target: Path, marts: list[str]) -> dict[str, int]:
+    """Copy the marts and the row counts of every checked table into `target` (a new file)."""
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(f"attach '{build_db.as_posix()}' as build (read_only)")
+        present = {name for (name,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
+            "union all select view_name from duckdb_views() where database_name = 'build' and schema_name = 'marts'"
+        ).fetchall()}
+        missing = [m for m in marts if m not in present]
+        if missing:
+            raise Failure(f"marts missing from the build file: {', '.join(missing)} (rule: publish every mart)")
+        con.execute("create schema marts")
+        for mart in marts:
+            con.execute(f'create table marts."{mart}" as select * from build.marts."{mart}"')
+            counts[mart] = con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
+        con.execute("create schema audit")
+        con.execute("create table audit.row_counts (asset_key varchar primary key, row_count bigint)")
+        relations = con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'build' "
+            "union all select schema_name, view_name from duckdb_views() where database_name = 'build'"
+        ).fetchall()
+        for schema, name in relations:
+            if schema in COUNTED_SCHEMAS and not name.startswith("_"):
+                rows = con.execute(f'select count(*) from build."{schema}"."{name}"').fetchone()[0]
+                con.execute("insert into audit.row_counts values (?, ?)", [f"{schema}/{name}", rows])
+        con.execute("detach build")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return counts
+
+
+def publish_file(build_db: Path, target: Path, marts: list[str]) -> dict[str, int]:
+    """Build the new version beside `target`, then rename it over `target` in one step."""
+    staging = target.with_name(f".{target.name}.{os.getpid()}.new")
+    staging.unlink(missing_ok=True)
+    try:
+        counts = write_published_copy(build_db, staging, marts)
+        with staging.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return counts
+
+
+def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinition:
+    """The `publish` asset. It depends on every mart and on every audited asset, so that in a run
+    it starts only after every blocking check has passed, wherever the asset sits in the graph."""
+    check_keys = [AssetCheckKey(key, check_name) for key in audited]
+    deps = sorted(set(mart_keys()) | set(audited), key=lambda k: k.to_user_string())
+
+    @asset(
+        key=AssetKey(["publish"]),
+        group_name="publish",
+        deps=deps,
+        kinds={"duckdb"},
+        description="The analysts' file MOBILITY_HOME/mobility.duckdb: the audited marts, replaced "
+        "atomically once every mart and every check has passed.",
+    )
+    def publish(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+        failed = failed_checks(context, check_keys)
+        if failed:
+            raise Failure(
+                f"not published: error-level checks failed: {', '.join(failed)}",
+                metadata={"failed_checks": MetadataValue.text(", ".join(failed))},
+            )
+        home = Path(warehouse.home)
+        target = published_db(home)
+        marts = [key.path[-1] for key in mart_keys()]
+        counts = publish_file(home / "build.duckdb", target, marts)
+        index = docs.build_docs(home)
+        return MaterializeResult(
+            metadata={
+                "path": MetadataValue.path(str(target)),
+                "sha256": MetadataValue.text(file_sha256(target)),
+                "published_at": MetadataValue.timestamp(datetime.now(timezone.utc)),
+                "marts": MetadataValue.md("\n".join(f"- `marts.{m}`: {n:,} rows" for m, n in counts.items())),
+                "data_docs": MetadataValue.path(str(index)),
+            }
+        )
+
+    return publish

@@ -1,0 +1,107 @@
+"""Great Expectations 1.x validating tables in a DuckDB file through its SQL data source.
+
+Out of the box GX cannot validate DuckDB tables with the pinned versions:
+
+* every aggregate metric fails with "list index out of range": GX executes a query, returns
+  the connection to the pool, then reads the result, which DuckDB has already discarded.
+  `install()` makes GX read every DuckDB result while its connection is still open.
+* `expect_column_values_to_match_regex` (and its siblings) raise "Regex is not supported for
+  dialect duckdb". `install()` teaches them DuckDB's `regexp_matches` (a search, as in GX's
+  pandas engine, so anchor patterns with ^ and $).
+
+Both changes apply to DuckDB engines only; every other dialect runs GX's own code.
+`duckdb_source()` opens a read-only data source and disposes both of GX's SQLAlchemy engines
+afterwards, so the next writer in the process can take the file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import types
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import sqlalchemy
+
+DIALECT = "duckdb"
+# GX passes `execution_engine.dialect_module` to regex builders and type lookups. It is None
+# for DuckDB; this stand-in carries SQLAlchemy's generic types (what GX falls back to for
+# None) and lets the regex builder recognise DuckDB.
+duckdb_dialect_module = types.ModuleType("mobility_duckdb_dialect")
+duckdb_dialect_module.__dict__.update({k: v for k, v in vars(sqlalchemy).items() if not k.startswith("_")})
+
+REGEX_MODULES = (
+    "great_expectations.expectations.metrics.util",
+    "great_expectations.expectations.metrics.column_map_metrics.column_values_match_regex",
+    "great_expectations.expectations.metrics.column_map_metrics.column_values_not_match_regex",
+    "great_expectations.expectations.metrics.column_map_metrics.column_values_match_regex_list",
+    "great_expectations.expectations.metrics.column_map_metrics.column_values_not_match_regex_list",
+)
+
+_installed = False
+
+
+def install() -> None:
+    """Apply both DuckDB fixes to GX (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
+
+    gx_init = SqlAlchemyExecutionEngine.__init__
+    gx_execute_query = SqlAlchemyExecutionEngine.execute_query
+
+    def __init__(self, *args, **kwargs):
+        gx_init(self, *args, **kwargs)
+        if self.dialect_name == DIALECT:
+            self.dialect_module = duckdb_dialect_module
+
+    def execute_query(self, query):
+        if self.dialect_name != DIALECT:
+            return gx_execute_query(self, query)
+        with self.get_connection() as connection:
+            result = self._execute_query_with_recovery(connection, query)
+            # Read every row now: once the connection is back in the pool, DuckDB drops them.
+            return result.freeze()()
+
+    SqlAlchemyExecutionEngine.__init__ = __init__
+    SqlAlchemyExecutionEngine.execute_query = execute_query
+
+    util = importlib.import_module(REGEX_MODULES[0])
+    gx_regex = util.get_dialect_regex_expression
+
+    def get_dialect_regex_expression(column, regex, dialect, positive=True):
+        if dialect is duckdb_dialect_module:
+            match = sqlalchemy.func.regexp_matches(column, sqlalchemy.literal(regex))
+            return match if positive else sqlalchemy.not_(match)
+        return gx_regex(column, regex, dialect, positive)
+
+    for name in REGEX_MODULES:
+        setattr(importlib.import_module(name), "get_dialect_regex_expression", get_dialect_regex_expression)
+    _installed = True
+
+
+@contextmanager
+def duckdb_source(context, name: str, db_path: Path) -> Iterator:
+    """A GX SQL data source reading `db_path` read-only; both of its engines are disposed on exit."""
+    install()
+    source = context.data_sources.add_sql(
+        name,
+        connection_string=f"duckdb:///{Path(db_path).as_posix()}",
+        kwargs={"connect_args": {"read_only": True}},
+    )
+    try:
+        yield source
+    finally:
+        dispose(source)
+
+
+def dispose(source) -> None:
+    """GX keeps one engine on the data source and another on its execution engine."""
+    engines = [source._engine]
+    if source._execution_engine is not None:
+        engines += [source._execution_engine.engine, getattr(source._execution_engine, "_engine_backup", None)]
+    for engine in engines:
+        if engine is not None and hasattr(engine, "dispose"):
+            engine.dispose()

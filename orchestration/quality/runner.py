@@ -1,0 +1,176 @@
+"""Running one suite against one table of the build file with GX's SQL data source on DuckDB."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.quality.gx_duckdb import duckdb_source
+from orchestration.quality.suites import Suite
+
+SAMPLE_SIZE = 5
+ROW_COLUMNS = 8
+RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result, in the terms the UI and tests use."""
+
+    type: str
+    column: str | None
+    rule: str
+    severity: str
+    success: bool
+    observed: Any = None
+    unexpected_count: int | None = None
+    unexpected_percent: float | None = None
+    sample: list = field(default_factory=list)
+    error: str | None = None
+    rows: list = field(default_factory=list)  # a few whole unexpected rows
+    query: str = ""  # for SQL rules
+
+    def summary(self) -> str:
+        where = f"column {self.column}: " if self.column else ""
+        text = f"[{self.severity}] {where}{self.rule} ({self.type})"
+        if self.error:
+            return f"{text}: could not be evaluated: {self.error}"
+        if self.unexpected_count is not None:
+            text += f": {self.unexpected_count:,} unexpected"
+        elif self.observed is not None:
+            text += f": observed {self.observed}"
+        if self.sample:
+            text += f", e.g. {self.sample[:3]}"
+        return text
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    suite: Suite
+    outcomes: list[Outcome]
+    result: Any  # the GX ExpectationSuiteValidationResult, for Data Docs
+
+    def failed(self, severity: str) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == severity]
+
+    @property
+    def blocking(self) -> bool:
+        return bool(self.failed("error"))
+
+
+def quiet_gx() -> None:
+    # GX logs a warning per metric it cannot batch; the check metadata already says what failed.
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def validate(suite: Suite, db_path: Path, parameters: dict[str, Any], context=None) -> SuiteRun:
+    """Validate `suite` against `<schema>.<table>` in `db_path` (opened read-only, closed after)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    quiet_gx()
+    context = context or gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    with duckdb_source(context, f"build_{suite.schema}_{suite.table}", db_path) as source:
+        asset = source.add_table_asset(suite.table, table_name=suite.table, schema_name=suite.schema)
+        batch = asset.add_batch_definition_whole_table("whole_table")
+        gx_suite = context.suites.add_or_update(suite.gx_suite())
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
+        )
+        result = definition.run(expectation_parameters=parameters, result_format=RESULT_FORMAT)
+    outcomes = [outcome(r) for r in result.results]
+    failed = [o for o in outcomes if not o.success and not o.error]
+    if failed:
+        outcomes = with_rows(outcomes, suite, db_path)
+    return SuiteRun(suite=suite, outcomes=outcomes, result=result)
+
+
+def with_rows(outcomes: list[Outcome], suite: Suite, db_path: Path) -> list[Outcome]:
+    """Add a few whole rows to each failed expectation, so the UI shows more than values."""
+    table = f'"{suite.schema}"."{suite.table}"'
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return [replace(o, rows=unexpected_rows(con, table, o)) if not o.success and not o.error else o
+                for o in outcomes]
+    finally:
+        con.close()
+
+
+def unexpected_rows(con, table: str, o: Outcome) -> list:
+    if o.type == "unexpected_rows_expectation":
+        query = o.query.replace("{batch}", table)
+        sql, params = f"select * from ({query}) limit {SAMPLE_SIZE}", []
+    elif o.type == "expect_column_values_to_not_be_null" and o.column:
+        sql, params = f'select * from {table} where "{o.column}" is null limit {SAMPLE_SIZE}', []
+    elif o.column and "," not in o.column and o.sample:
+        sql = f'select * from {table} where "{o.column}" in (select unnest(?)) limit {SAMPLE_SIZE}'
+        params = [o.sample]
+    else:
+        return []
+    try:
+        cursor = con.execute(sql, params)
+    except duckdb.Error:
+        return []  # the values shown already identify the problem
+    names = [d[0] for d in cursor.description]
+    # Wide tables: the first columns (keys) and the column under test are enough to find the row.
+    shown = [n for i, n in enumerate(names) if i < ROW_COLUMNS or n == o.column]
+    return [plain({n: v for n, v in zip(names, row) if n in shown}) for row in cursor.fetchall()]
+
+
+def outcome(result) -> Outcome:
+    config = result.expectation_config
+    meta = config.meta or {}
+    details = result.result or {}
+    kwargs = config.kwargs
+    column = kwargs.get("column") or ", ".join(kwargs.get("column_list") or kwargs.get("column_set") or []) or None
+    error = exception_message(result.exception_info or {})
+    sample = details.get("partial_unexpected_list") or []
+    if config.type == "unexpected_rows_expectation":
+        sample = (details.get("details") or {}).get("unexpected_rows") or []
+    return Outcome(
+        type=config.type,
+        column=column,
+        rule=meta.get("rule", config.type),
+        severity=meta.get("severity", "error"),
+        success=bool(result.success) and error is None,
+        observed=details.get("observed_value"),
+        unexpected_count=details.get("unexpected_count"),
+        unexpected_percent=details.get("unexpected_percent"),
+        sample=[plain(v) for v in sample[:SAMPLE_SIZE]],
+        error=error,
+        query=kwargs.get("unexpected_rows_query", "") if isinstance(kwargs.get("unexpected_rows_query"), str) else "",
+    )
+
+
+def exception_message(info: dict) -> str | None:
+    """GX reports an exception either directly or per metric it could not compute."""
+    if info.get("raised_exception"):
+        return first_line(info.get("exception_message"))
+    for value in info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return first_line(value.get("exception_message"))
+    return None
+
+
+def first_line(message: Any) -> str:
+    text = str(message or "unknown error").strip()
+    return text.splitlines()[0][:500] if text else "unknown error"
+
+
+def plain(value: Any) -> Any:
+    """JSON-friendly copy of an unexpected value or row."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)

@@ -1,0 +1,130 @@
+"""Expectation suites as analysts write them: `expectations/<schema>/<table>.json`, one per asset.
+
+Every JSON file under `expectations/` is loaded; anything that is not a valid suite for
+`[<schema>, <table>]` is an error naming the file (nothing is skipped silently). Each
+expectation carries `meta.severity` (`error` blocks downstream assets and publishing,
+`warning` is recorded and shown) and `meta.rule` (the rule in words, shown in the UI).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SEVERITIES = ("error", "warning")
+# Values the engine supplies to `{"$PARAMETER": "..."}` expressions at validation time.
+PARAMETERS = {
+    "published_row_count": "rows the asset had at the last publish (0 before the first publish)",
+}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_FUNCTIONS = {"trunc", "round", "abs", "now", "E", "PI"}
+
+
+class SuiteError(ValueError):
+    """A suite file is malformed; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: str
+    kwargs: dict[str, Any]
+    severity: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Suite:
+    path: Path
+    schema: str
+    table: str
+    description: str
+    rules: tuple[Rule, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def asset_path(self) -> list[str]:
+        return [self.schema, self.table]
+
+    def gx_suite(self):
+        """The suite as a GX `ExpectationSuite` (severity and rule travel in each `meta`)."""
+        import great_expectations as gx
+        from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+        expectations = [
+            ExpectationConfiguration(
+                type=r.type, kwargs=dict(r.kwargs), meta={"severity": r.severity, "rule": r.rule}
+            ).to_domain_obj()
+            for r in self.rules
+        ]
+        return gx.ExpectationSuite(name=self.name, expectations=expectations, meta={"description": self.description})
+
+
+def suite_files(directory: Path) -> list[Path]:
+    """Every file under `directory` (hidden files and editor backups included: none is ignored)."""
+    return sorted(p for p in directory.rglob("*") if p.is_file())
+
+
+def load_suite(path: Path, directory: Path) -> Suite:
+    relative = path.relative_to(directory)
+    if len(relative.parts) != 2 or path.suffix != ".json":
+        raise SuiteError(f"{path}: not a suite file (rule: suites live at expectations/<schema>/<table>.json)")
+    schema, table = relative.parts[0], path.stem
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SuiteError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("expectations"), list):
+        raise SuiteError(f"{path}: rule 'a suite is an object with an \"expectations\" list' broken")
+    if document.get("name") != f"{schema}.{table}":
+        raise SuiteError(f"{path}: name is {document.get('name')!r}; rule: the name must be '{schema}.{table}'")
+    rules = tuple(_rule(path, n, e) for n, e in enumerate(document["expectations"], start=1))
+    if not rules:
+        raise SuiteError(f"{path}: rule 'a suite has at least one expectation' broken")
+    description = (document.get("meta") or {}).get("description", "")
+    suite = Suite(path=path, schema=schema, table=table, description=description, rules=rules)
+    try:
+        suite.gx_suite()
+    except Exception as exc:  # GX validates types and kwargs when it builds expectations
+        raise SuiteError(f"{path}: Great Expectations rejects the suite: {exc}") from exc
+    return suite
+
+
+def _rule(path: Path, number: int, expectation: Any) -> Rule:
+    where = f"{path}: expectation {number}"
+    if not isinstance(expectation, dict) or not isinstance(expectation.get("type"), str):
+        raise SuiteError(f"{where}: rule 'each expectation has a \"type\"' broken")
+    kwargs = expectation.get("kwargs", {})
+    meta = expectation.get("meta") or {}
+    severity = meta.get("severity")
+    if severity not in SEVERITIES:
+        raise SuiteError(f"{where} ({expectation['type']}): meta.severity is {severity!r}; rule: 'error' or 'warning'")
+    if not str(meta.get("rule", "")).strip():
+        raise SuiteError(f"{where} ({expectation['type']}): rule 'meta.rule says the rule in words' broken")
+    for value in kwargs.values():
+        if isinstance(value, dict) and "$PARAMETER" in value:
+            unknown = set(_IDENTIFIER.findall(value["$PARAMETER"])) - set(PARAMETERS) - _FUNCTIONS
+            if unknown:
+                raise SuiteError(
+                    f"{where}: unknown parameter(s) {', '.join(sorted(unknown))}; "
+                    f"rule: parameters are {', '.join(PARAMETERS)}"
+                )
+    return Rule(type=expectation["type"], kwargs=kwargs, severity=severity, rule=str(meta["rule"]).strip())
+
+
+def load_suites(directory: Path) -> list[Suite]:
+    suites = [load_suite(path, directory) for path in suite_files(directory)]
+    return suites
+
+
+def match_assets(suites: list[Suite], asset_paths: set[tuple[str, ...]]) -> None:
+    """Every suite must belong to an asset that exists: a typo must not silently check nothing."""
+    orphans = [s for s in suites if tuple(s.asset_path) not in asset_paths]
+    if orphans:
+        listed = "; ".join(f"{s.path} (asset {'/'.join(s.asset_path)})" for s in orphans)
+        raise SuiteError(f"suite(s) for assets that do not exist: {listed}")

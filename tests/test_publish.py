@@ -1,0 +1,100 @@
+"""Write-audit-publish: the analysts' file holds the audited marts, replaced atomically."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import dbt, settings
+from orchestration.publish import mart_keys, publish_file
+from quality_scenarios import sha256
+
+
+def read(path: Path, sql: str):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_full_build_publishes_marts_and_row_counts(built_warehouse):
+    published = built_warehouse.parent / "mobility.duckdb"
+    assert read(published, "select count(*) from marts.dim_city") == [(9,)]
+    assert read(published, "select city_name from marts.dim_city where city_geoid = '5566000'") == [("Racine",)]
+    counts = dict(read(published, "select asset_key, row_count from audit.row_counts"))
+    assert counts["raw/atlas_tract_household_income"] == 73_502
+    assert counts["staging/stg_registry__cities"] == 9
+    assert counts["marts/dim_city"] == 9
+    schemas = {s for (s,) in read(published, "select distinct schema_name from duckdb_tables()")}
+    assert schemas == {"marts", "audit"}  # raw and staging stay in the build file
+    assert (built_warehouse.parent / "docs" / "index.html").exists()
+
+
+def test_publish_depends_on_every_mart_in_the_manifest():
+    manifest = json.loads(dbt.dbt_project.manifest_path.read_text())
+    marts = {(n["schema"], n["name"]) for n in manifest["nodes"].values()
+             if n["resource_type"] == "model" and n["original_file_path"].startswith("models/marts/")}
+    assert marts and {tuple(k.path) for k in mart_keys()} == marts
+
+    from orchestration.definitions import defs
+
+    publish = defs.resolve_assets_def("publish")
+    upstream = {tuple(k.path) for k in publish.dependency_keys}
+    assert marts <= upstream
+    assert ("raw", "atlas_tract_household_income") in upstream  # every audited asset gates it
+
+
+def count_in_new_process(path: Path) -> int:
+    code = ("import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(con.execute('select count(*) from marts.dim_city').fetchone()[0]); con.close()")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[0])
+
+
+@pytest.fixture
+def build_file(tmp_path) -> Path:
+    path = tmp_path / "build.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts; create schema raw")
+    con.execute("create table marts.dim_city as select * from (values ('3915000', 'Cincinnati')) t(city_geoid, city_name)")
+    con.execute("create table raw.city_registry as select 1 as id")
+    con.close()
+    return path
+
+
+def test_open_analyst_connection_survives_a_publish(build_file, tmp_path):
+    target = tmp_path / "mobility.duckdb"
+    publish_file(build_file, target, ["dim_city"])
+    analyst = duckdb.connect(str(target), read_only=True)
+    try:
+        assert analyst.execute("select count(*) from marts.dim_city").fetchone() == (1,)
+
+        con = duckdb.connect(str(build_file))
+        con.execute("insert into marts.dim_city values ('3921000', 'Dayton')")
+        con.close()
+        publish_file(build_file, target, ["dim_city"])
+
+        # The open connection keeps reading the version it opened; a new one (another analyst's
+        # process: DuckDB shares one open database per path within a process) sees the new one.
+        assert analyst.execute("select count(*) from marts.dim_city").fetchone() == (1,)
+        assert analyst.execute("select list(city_name order by city_name) from marts.dim_city").fetchone() == (["Cincinnati"],)
+        assert count_in_new_process(target) == 2
+    finally:
+        analyst.close()
+    assert count_in_new_process(target) == 2
+    assert read(target, "select row_count from audit.row_counts where asset_key = 'raw/city_registry'") == [(1,)]
+    assert not list(tmp_path.glob(".mobility.duckdb.*"))  # no half-written file left behind
+
+
+def test_failed_copy_leaves_the_published_file_untouched(build_file, tmp_path):
+    target = tmp_path / "mobility.duckdb"
+    publish_file(build_file, target, ["dim_city"])
+    before = sha256(target)
+    with pytest.raises(Exception, match="marts missing from the build file: fact_mobility"):
+        publish_file(build_file, target, ["dim_city", "fact_mobility"])
+    assert sha256(target) == before
+    assert not list(tmp_path.glob(".mobility.duckdb.*"))

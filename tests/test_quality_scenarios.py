@@ -1,0 +1,142 @@
+"""A corrupted copy of a real input for each class of rule: the check fails naming the column
+and the rule, nothing downstream is materialized, and the analysts' file is unchanged."""
+
+import pytest
+from dagster import AssetCheckSeverity
+
+from quality_scenarios import home_from, run_downstream_of, seed_text, seeds_with, sha256
+
+ATLAS = "opportunity_atlas/tract_kfr_rP_gP_p25.csv"
+
+
+@pytest.fixture
+def scenario(built_warehouse, tmp_path, monkeypatch):
+    """Point the warehouse (and dbt's profile) at a fresh home and the sources at a corrupted copy."""
+
+    def prepare(relative: str, text: str):
+        home = home_from(built_warehouse, tmp_path)
+        monkeypatch.setenv("MOBILITY_HOME", str(home))
+        monkeypatch.setenv("MOBILITY_SOURCE_DIR", str(seeds_with(tmp_path, relative, text)))
+        return home
+
+    return prepare
+
+
+def failed_summary(evaluation) -> str:
+    return " ".join(str(v.value) for k, v in evaluation.metadata.items() if k.startswith("failed_"))
+
+
+def assert_blocked(outcome, check_asset: str, column: str, rule: str, not_materialized: list[str]):
+    evaluation = outcome.checks[check_asset]
+    assert not evaluation.passed
+    assert evaluation.severity == AssetCheckSeverity.ERROR
+    text = failed_summary(evaluation)
+    assert f"column {column}" in text and rule in text, text
+    assert evaluation.description and rule in evaluation.description
+    for key in not_materialized:
+        assert key not in outcome.materialized, f"{key} was materialized after a failed check"
+    assert "publish" not in outcome.materialized
+    assert not outcome.success
+
+
+def test_duplicate_geoid_blocks_staging_and_publish(scenario):
+    lines = seed_text(ATLAS).splitlines()
+    home = scenario(ATLAS, "\n".join([*lines, lines[1]]) + "\n")  # the first tract twice
+    before = sha256(home / "mobility.duckdb")
+
+    outcome = run_downstream_of("atlas_tract_household_income", home)
+
+    assert_blocked(outcome, "raw/atlas_tract_household_income", "tract", "primary key tract is unique",
+                   ["staging/stg_atlas__tract_household_income"])
+    assert "raw/atlas_tract_household_income" in outcome.materialized  # loaded, audited, refused
+    rows = outcome.checks["raw/atlas_tract_household_income"].metadata["failed_1_rows"].value
+    assert [r["tract"] for r in rows] == [lines[1].split(",")[0].strip('"').zfill(11)] * 2
+    assert sha256(home / "mobility.duckdb") == before
+
+
+def test_out_of_range_dollars_block(scenario):
+    lines = seed_text(ATLAS).splitlines()
+    header, first = lines[0], lines[1].split(",")
+    first[-1] = "5000000"  # $5M: a unit fault, not a plausible tract mean
+    home = scenario(ATLAS, "\n".join([header, ",".join(first), *lines[2:]]) + "\n")
+    before = sha256(home / "mobility.duckdb")
+
+    outcome = run_downstream_of("atlas_tract_household_income", home)
+
+    assert_blocked(outcome, "raw/atlas_tract_household_income", "Household_Income_at_Age_35_rP_gP_p25",
+                   "between $0 and $2,000,000", ["staging/stg_atlas__tract_household_income"])
+    assert sha256(home / "mobility.duckdb") == before
+
+
+def test_missing_column_blocks(scenario):
+    relative = "geography/tracts_by_place_centroid_USA_t2010_p2021.csv"
+    lines = seed_text(relative).splitlines()
+    drop = lines[0].split(",").index("TR_VINTAGE")
+    text = "\n".join(",".join(c for i, c in enumerate(line.split(",")) if i != drop) for line in lines) + "\n"
+    home = scenario(relative, text)
+    before = sha256(home / "mobility.duckdb")
+
+    outcome = run_downstream_of("geo_tract_place_2010", home)
+
+    evaluation = outcome.checks["raw/geo_tract_place_2010"]
+    assert not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
+    text = failed_summary(evaluation)
+    assert "required columns are present" in text and "TR_VINTAGE" in evaluation.metadata["expectations"].value
+    for key in ("staging/stg_geography__tract_place_2010", "marts/dim_city", "publish"):
+        assert key not in outcome.materialized
+    assert sha256(home / "mobility.duckdb") == before
+
+
+def test_broken_foreign_key_gates_marts_layer(scenario):
+    relative = "city_registry.csv"
+    text = seed_text(relative).replace("55101", "55999")  # Racine's county: no such county
+    home = scenario(relative, text)
+    before = sha256(home / "mobility.duckdb")
+
+    outcome = run_downstream_of("city_registry", home)
+
+    assert outcome.checks["raw/city_registry"].passed  # well-formed: the break is across tables
+    assert "staging/stg_registry__cities" in outcome.materialized
+    evaluation = outcome.checks["staging/stg_registry__cities"]
+    assert not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
+    assert "every registry county is a known county" in failed_summary(evaluation)
+    assert evaluation.metadata["failed_1_rows"].value[0]["city_name"] == "Racine"
+    assert "marts/dim_city" not in outcome.materialized  # the marts layer never ran
+    assert "publish" not in outcome.materialized
+    assert sha256(home / "mobility.duckdb") == before
+
+
+def test_big_row_drop_against_published_version(scenario):
+    relative = "geography/tract2020_centers_of_population_national.csv"
+    lines = seed_text(relative).splitlines()
+    kept = lines[: 1 + (len(lines) - 1) // 10]  # a tenth of the 85,395 tracts
+    home = scenario(relative, "\n".join(kept) + "\n")
+    before = sha256(home / "mobility.duckdb")
+
+    outcome = run_downstream_of("geo_tract_centers_2020", home)
+
+    evaluation = outcome.checks["raw/geo_tract_centers_2020"]
+    assert not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
+    assert evaluation.metadata["published_row_count"].value == 85_395
+    assert "row count is not down more than 20% from the published version" in failed_summary(evaluation)
+    assert "observed 8539" in failed_summary(evaluation)
+    assert "staging/stg_geography__tract_centers_2020" not in outcome.materialized
+    assert "publish" not in outcome.materialized
+    assert sha256(home / "mobility.duckdb") == before
+
+
+def test_warning_is_shown_and_does_not_block_publish(scenario):
+    """The bundled Atlas export itself has two tracts at $1,062,314: a warning, published anyway."""
+    home = scenario(ATLAS, seed_text(ATLAS))
+    before = sha256(home / "mobility.duckdb")
+
+    outcome = run_downstream_of("atlas_tract_household_income", home)
+
+    evaluation = outcome.checks["raw/atlas_tract_household_income"]
+    assert not evaluation.passed and evaluation.severity == AssetCheckSeverity.WARN
+    assert evaluation.metadata["count_failed_errors"].value == 0
+    assert evaluation.metadata["count_failed_warnings"].value == 1
+    assert "2 unexpected" in failed_summary(evaluation) and "1062314" in failed_summary(evaluation)
+    assert {"staging/stg_atlas__tract_household_income", "publish"} <= outcome.materialized
+    assert outcome.success
+    assert sha256(home / "mobility.duckdb") != before  # a new version was published
