@@ -14,9 +14,10 @@ from orchestration.resources import default_warehouse
 built = [*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *pilots.assets,
          *dbt.assets]
 checks = expectation_checks(built)
+assets = [*built, publish_asset([key.asset_key for check in checks for key in check.check_keys], CHECK_NAME)]
 
 defs = Definitions(
-    assets=[*built, publish_asset([key.asset_key for check in checks for key in check.check_keys], CHECK_NAME)],
+    assets=assets,
     asset_checks=checks,
     jobs=[build_warehouse_job, pilot_city_job],
     schedules=[weekly_refresh],

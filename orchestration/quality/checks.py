@@ -8,26 +8,31 @@ with WARN severity: shown in the UI, not blocking.
 """
 
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetChecksDefinition,
     AssetKey,
     AssetsDefinition,
     AssetSpec,
     MetadataValue,
-    asset_check,
+    multi_asset_check,
 )
 
 from orchestration import settings
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_count
 from orchestration.quality.runner import Outcome, SuiteRun, validate
-from orchestration.quality.suites import Suite, load_suites, match_assets
+from orchestration.quality.suites import Suite, load_suite, load_suites, match_assets
 from orchestration.resources import Warehouse
 
 CHECK_NAME = "expectations"
@@ -63,6 +68,8 @@ def check_result(run: SuiteRun, baseline: int | None) -> AssetCheckResult:
     else:
         description = f"all {len(run.outcomes)} expectations met"
     return AssetCheckResult(
+        asset_key=AssetKey(run.suite.asset_path),
+        check_name=CHECK_NAME,
         passed=not (errors or warnings),
         severity=AssetCheckSeverity.ERROR if errors else AssetCheckSeverity.WARN,
         metadata=metadata,
@@ -83,16 +90,58 @@ def outcome_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def suite_check(suite: Suite) -> AssetChecksDefinition:
-    @asset_check(
-        asset=AssetKey(suite.asset_path),
-        name=CHECK_NAME,
-        blocking=True,
-        description=f"{len(suite.rules)} expectations from expectations/{suite.schema}/{suite.table}.json. "
-        f"{suite.description}",
-    )
-    def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> AssetCheckResult:
-        return check_result(*run_suite(suite, Path(warehouse.home)))
+def _validate_file(path: Path, directory: Path, home: Path) -> tuple[SuiteRun, int | None]:
+    """Worker-side: load one suite and validate it (the GX result object stays in the worker;
+    it is stored for Data Docs there)."""
+    run, baseline = run_suite(load_suite(path, directory), home)
+    return replace(run, result=None), baseline
+
+
+_workers: ProcessPoolExecutor | None = None
+
+
+def workers() -> ProcessPoolExecutor:
+    """Validation processes shared by every check step of a run. GX spends most of a suite's
+    time in Python, so one process per core checks a layer about that many times faster; each
+    opens the build file read-only, which any number of readers may do at once."""
+    global _workers
+    if _workers is None:
+        # A fork server imports GX once and forks each worker from that clean, single-threaded
+        # process (forking the run's own process, with its threads, would not be safe).
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["orchestration.quality.runner", "great_expectations"])
+        _workers = ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), mp_context=context)
+    return _workers
+
+
+def run_suites(suites: list[Suite], directory: Path, home: Path) -> Iterator[tuple[SuiteRun, int | None]]:
+    if len(suites) == 1:
+        yield run_suite(suites[0], home)
+        return
+    futures = [workers().submit(_validate_file, s.path, directory, home) for s in suites]
+    for future in futures:
+        yield future.result()
+
+
+def layer_check(schema: str, suites: list[Suite], directory: Path) -> AssetChecksDefinition:
+    """One step checks every asset of a layer that the run selected, each asset keeping its
+    own blocking `expectations` check. The next layer waits for the whole step."""
+    by_key = {AssetKey(s.asset_path): s for s in suites}
+    specs = [
+        AssetCheckSpec(
+            CHECK_NAME,
+            asset=key,
+            blocking=True,
+            description=f"{len(s.rules)} expectations from expectations/{s.schema}/{s.table}.json. {s.description}",
+        )
+        for key, s in by_key.items()
+    ]
+
+    @multi_asset_check(specs=specs, name=f"{schema}_expectations", can_subset=True)
+    def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[AssetCheckResult]:
+        selected = [by_key[k.asset_key] for k in context.selected_asset_check_keys]
+        for run, baseline in run_suites(selected, directory, Path(warehouse.home)):
+            yield check_result(run, baseline)
 
     return _check
 
@@ -107,7 +156,11 @@ def asset_paths(definitions: Iterable[AssetsDefinition | AssetSpec]) -> set[tupl
 
 def expectation_checks(definitions: Iterable[AssetsDefinition | AssetSpec],
                        directory: Path = settings.EXPECTATIONS_DIR) -> list[AssetChecksDefinition]:
-    """One check per suite file; a suite whose asset does not exist is an error here, at load."""
+    """One blocking check per suite file, run by one step per layer; a suite whose asset does
+    not exist is an error here, at load."""
     suites = load_suites(directory)
     match_assets(suites, asset_paths(definitions))
-    return [suite_check(suite) for suite in suites]
+    layers: dict[str, list[Suite]] = {}
+    for suite in suites:
+        layers.setdefault(suite.schema, []).append(suite)
+    return [layer_check(schema, layer, directory) for schema, layer in layers.items()]
