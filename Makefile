@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(MOBILITY_HOME)/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: warehouse test ui manifest browser bench clean
+.PHONY: warehouse test ui docs manifest browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,12 @@ browser:
 ui: manifest
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+docs: $(BIN)/.installed
+	$(BIN)/python -m orchestration.quality.docs
+
 bench: manifest
 	$(BIN)/python bench/build_warehouse.py
+	$(BIN)/python bench/quality_checks.py
 
 clean:
 	rm -rf $(MOBILITY_HOME)

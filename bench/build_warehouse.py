@@ -28,8 +28,8 @@ def step_kind(step_key: str) -> str:
         return f"dbt {step_key[4:]} (one dbt build)"
     if step_key.startswith("raw__"):
         return "ingestion (raw tables)"
-    if "check" in step_key or "suite" in step_key:
-        return "quality checks"
+    if step_key.endswith("_expectations"):
+        return "quality checks (GX suites)"
     return step_key
 
 

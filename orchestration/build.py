@@ -49,8 +49,12 @@ def main() -> int:
         print(f"\nBuild FAILED after {elapsed:.1f} s; failed steps: {', '.join(failed) or 'see the run in the UI'}")
         print("Open the run in the Dagster UI (make ui) for each step's error and check results.")
         return 1
+    home = settings.mobility_home()
     print(summary(settings.build_db_path()))
-    print(f"\nWarehouse built in {elapsed:.1f} s: {settings.build_db_path()}")
+    print(f"\nWarehouse built in {elapsed:.1f} s.")
+    print(f"  analysts' file (marts, read-only): {home / 'mobility.duckdb'}")
+    print(f"  build file (every schema):         {settings.build_db_path()}")
+    print(f"  Data Docs:                         {home / 'docs' / 'index.html'}")
     return 0
 
 

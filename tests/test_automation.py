@@ -22,7 +22,9 @@ def test_sensor_requests_a_build_only_for_changed_files(tmp_path, monkeypatch):
 
         from orchestration.definitions import defs
 
-        raw_assets = [a for a in defs.assets if getattr(a, "keys", None) and any(k.path[0] == "raw" for k in a.keys)]
+        watched = {("raw", spec.table) for spec in automation.WATCHED}
+        raw_assets = [a for a in defs.assets if getattr(a, "keys", None) and {tuple(k.path) for k in a.keys} <= watched]
+        assert len(raw_assets) == len(watched)
         result = materialize(raw_assets, instance=instance, resources={"warehouse": Warehouse(home=str(tmp_path / "home"))})
         assert result.success
         assert isinstance(automation.source_files_sensor(build_sensor_context(instance=instance)), SkipReason)
