@@ -27,14 +27,20 @@ def test_home() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(test_home: Path) -> Path:
-    """Runs the `build_warehouse` job once; returns the build DuckDB file."""
+def build_run(test_home: Path):
+    """Runs the `build_warehouse` job once, through to publishing; returns its result."""
     from orchestration.definitions import defs
 
     with DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
     failures = [e.message for e in result.all_events if e.is_step_failure]
     assert result.success, f"build_warehouse failed: {failures}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(build_run) -> Path:
+    """The build DuckDB file of the session's warehouse."""
     return settings.build_db_path()
 
 
