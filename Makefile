@@ -17,8 +17,14 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-manifest: $(BIN)/.installed
+# Re-parse the dbt project only when a model, test, macro or config changed.
+MANIFEST := $(MOBILITY_HOME)/dbt_target/manifest.json
+DBT_FILES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.yaml')
+
+$(MANIFEST): $(BIN)/.installed $(DBT_FILES)
 	$(BIN)/python -m orchestration.prepare
+
+manifest: $(MANIFEST)
 
 warehouse: manifest
 	$(BIN)/python -m orchestration.build

@@ -39,8 +39,10 @@ def main() -> int:
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
+    from orchestration.quality.checks import warm_workers
 
     started = time.perf_counter()
+    warm_workers()  # the check processes start while the source files load
     with DagsterInstance.get() as instance:
         result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
     elapsed = time.perf_counter() - started

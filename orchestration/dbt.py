@@ -1,8 +1,9 @@
-"""dbt models as Dagster assets, one `@dbt_assets` definition per layer.
+"""dbt models as Dagster assets, one `@dbt_assets` definition (one `dbt build`) per step.
 
-Layers run as separate steps so that a blocking check on a staging model stops the
-intermediate and mart models downstream of it (inside one dbt step, every selected model
-would already have run by the time a check could object).
+Staging runs as its own step so that the blocking checks on staging models stop everything
+downstream of them (inside one dbt step, every selected model would already have run by the
+time a check could object). Intermediate models have no suites of their own: their dbt tests
+gate the marts inside the same `dbt build`, so the two layers share a step and a dbt start-up.
 """
 
 import importlib.metadata
@@ -26,7 +27,7 @@ dbt_project = DbtProject(
     target_path=settings.dbt_target_dir(),
 )
 
-LAYERS = ("staging", "intermediate", "marts")
+STEPS = {"staging": ("staging",), "marts": ("intermediate", "marts")}
 
 
 def ensure_manifest() -> None:
@@ -50,12 +51,12 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
-def layer_assets(layer: str):
+def step_assets(step: str, layers: tuple[str, ...]):
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
-        select=f"path:models/{layer}",
-        name=f"dbt_{layer}",
+        select=" ".join(f"path:models/{layer}" for layer in layers),
+        name=f"dbt_{step}",
         dagster_dbt_translator=WarehouseTranslator(),
     )
     def _build(context: AssetExecutionContext, dbt: DbtCliResource):
@@ -67,14 +68,15 @@ def layer_assets(layer: str):
     return _build
 
 
-def layers_with_models() -> list[str]:
+def steps_with_models() -> dict[str, tuple[str, ...]]:
     manifest = json.loads(dbt_project.manifest_path.read_text())
     paths = [n["original_file_path"] for n in manifest["nodes"].values() if n["resource_type"] == "model"]
-    return [layer for layer in LAYERS if any(p.startswith(f"models/{layer}/") for p in paths)]
+    present = {layer for layer in ("staging", "intermediate", "marts") if any(p.startswith(f"models/{layer}/") for p in paths)}
+    return {step: tuple(l for l in layers if l in present) for step, layers in STEPS.items() if present & set(layers)}
 
 
 ensure_manifest()
-assets = [layer_assets(layer) for layer in layers_with_models()]
+assets = [step_assets(step, layers) for step, layers in steps_with_models().items()]
 
 
 class WarehouseDbtCli(DbtCliResource):

@@ -31,7 +31,7 @@ from dagster import (
 from orchestration import settings
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_count
-from orchestration.quality.runner import Outcome, SuiteRun, validate
+from orchestration.quality.runner import Outcome, SuiteRun, validate_many
 from orchestration.quality.suites import Suite, load_suite, load_suites, match_assets
 from orchestration.resources import Warehouse
 
@@ -41,10 +41,17 @@ CHECK_NAME = "expectations"
 def run_suite(suite: Suite, home: Path) -> tuple[SuiteRun, int | None]:
     """Validate the suite on the build file under `home` and store the result for Data Docs.
     Returns the run and the published row count it was compared with."""
-    baseline = published_row_count(home, suite.asset_path)
-    gx_context = docs.context(home)
-    run = validate(suite, Path(home) / "build.duckdb", {"published_row_count": baseline or 0}, context=gx_context)
-    return run, baseline
+    return run_suite_group([suite], home)[0]
+
+
+def run_suite_group(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int | None]]:
+    baselines = [published_row_count(home, suite.asset_path) for suite in suites]
+    runs = validate_many(
+        [(suite, {"published_row_count": baseline or 0}) for suite, baseline in zip(suites, baselines)],
+        Path(home) / "build.duckdb",
+        context=docs.context(home),
+    )
+    return list(zip(runs, baselines))
 
 
 def check_result(run: SuiteRun, baseline: int | None) -> AssetCheckResult:
@@ -90,14 +97,15 @@ def outcome_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def _validate_file(path: Path, directory: Path, home: Path) -> tuple[SuiteRun, int | None]:
-    """Worker-side: load one suite and validate it (the GX result object stays in the worker;
-    it is stored for Data Docs there)."""
-    run, baseline = run_suite(load_suite(path, directory), home)
-    return replace(run, result=None), baseline
+def _validate_files(paths: list[Path], directory: Path, home: Path) -> list[tuple[SuiteRun, int | None]]:
+    """Worker-side: load and validate a group of suites (the GX result objects stay in the
+    worker; they are stored for Data Docs there)."""
+    runs = run_suite_group([load_suite(path, directory) for path in paths], home)
+    return [(replace(run, result=None), baseline) for run, baseline in runs]
 
 
 _workers: ProcessPoolExecutor | None = None
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def workers() -> ProcessPoolExecutor:
@@ -110,17 +118,28 @@ def workers() -> ProcessPoolExecutor:
         # process (forking the run's own process, with its threads, would not be safe).
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["orchestration.quality.runner", "great_expectations"])
-        _workers = ProcessPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), mp_context=context)
+        _workers = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
     return _workers
+
+
+def warm_workers() -> None:
+    """Start the validation processes now (they take a few seconds to import GX), so that they
+    are ready by the time the first check step needs them."""
+    for _ in range(WORKERS):
+        workers().submit(os.getpid)
 
 
 def run_suites(suites: list[Suite], directory: Path, home: Path) -> Iterator[tuple[SuiteRun, int | None]]:
     if len(suites) == 1:
         yield run_suite(suites[0], home)
         return
-    futures = [workers().submit(_validate_file, s.path, directory, home) for s in suites]
+    # One group per worker, balanced by number of expectations.
+    groups: list[list[Suite]] = [[] for _ in range(min(WORKERS, len(suites)))]
+    for suite in sorted(suites, key=lambda s: -len(s.rules)):
+        min(groups, key=lambda g: sum(len(s.rules) for s in g)).append(suite)
+    futures = [workers().submit(_validate_files, [s.path for s in group], directory, home) for group in groups]
     for future in futures:
-        yield future.result()
+        yield from future.result()
 
 
 def layer_check(schema: str, suites: list[Suite], directory: Path) -> AssetChecksDefinition:

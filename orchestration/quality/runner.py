@@ -70,25 +70,37 @@ def quiet_gx() -> None:
 
 def validate(suite: Suite, db_path: Path, parameters: dict[str, Any], context=None) -> SuiteRun:
     """Validate `suite` against `<schema>.<table>` in `db_path` (opened read-only, closed after)."""
+    return validate_many([(suite, parameters)], db_path, context)[0]
+
+
+def validate_many(suites: list[tuple[Suite, dict[str, Any]]], db_path: Path, context=None) -> list[SuiteRun]:
+    """Validate several suites, each with its expectation parameters, through one GX data source
+    (one read-only engine, disposed at the end): a data source per suite would cost more than
+    many of the validations themselves."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     quiet_gx()
     context = context or gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    with duckdb_source(context, f"build_{suite.schema}_{suite.table}", db_path) as source:
-        asset = source.add_table_asset(suite.table, table_name=suite.table, schema_name=suite.schema)
-        batch = asset.add_batch_definition_whole_table("whole_table")
-        gx_suite = context.suites.add_or_update(suite.gx_suite())
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
-        )
-        result = definition.run(expectation_parameters=parameters, result_format=RESULT_FORMAT)
-    outcomes = [outcome(r) for r in result.results]
-    failed = [o for o in outcomes if not o.success and not o.error]
-    if failed:
-        outcomes = with_rows(outcomes, suite, db_path)
-    return SuiteRun(suite=suite, outcomes=outcomes, result=result)
+    results = []
+    # Fixed names: the validation definitions stored for Data Docs refer to source and asset by name.
+    with duckdb_source(context, "build", db_path) as source:
+        for suite, parameters in suites:
+            asset = source.add_table_asset(suite.name, table_name=suite.table, schema_name=suite.schema)
+            batch = asset.add_batch_definition_whole_table("whole_table")
+            gx_suite = context.suites.add_or_update(suite.gx_suite())
+            definition = context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
+            )
+            results.append((suite, definition.run(expectation_parameters=parameters, result_format=RESULT_FORMAT)))
+    runs = []
+    for suite, result in results:
+        outcomes = [outcome(r) for r in result.results]
+        if any(not o.success and not o.error for o in outcomes):
+            outcomes = with_rows(outcomes, suite, db_path)
+        runs.append(SuiteRun(suite=suite, outcomes=outcomes, result=result))
+    return runs
 
 
 def with_rows(outcomes: list[Outcome], suite: Suite, db_path: Path) -> list[Outcome]:
