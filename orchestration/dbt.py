@@ -81,7 +81,7 @@ assets = [step_assets(step, layers) for step, layers in steps_with_models().item
 
 class WarehouseDbtCli(DbtCliResource):
     """dagster-dbt, on every dbt run, asks `dbt --version` in a subprocess and builds a dbt
-    adapter in-process (together about 6 s a run here, three runs a build). The adapter only
+    adapter in-process (together about 6 s a run here, two runs a build). The adapter only
     serves column-metadata fetches, which the warehouse does not use, and the version is the
     installed dbt-core's."""
 
