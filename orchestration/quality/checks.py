@@ -1,4 +1,5 @@
-"""Every suite in `expectations/` as a blocking Dagster asset check on its asset.
+"""Every table's expectation suite (declared in dbt YAML, plus `expectations/`) as a blocking
+Dagster asset check on its asset.
 
 Python ingestion assets and dbt models are checked alike: the check validates the asset's
 table in the build file. A failed `error` expectation fails the check with ERROR severity,
@@ -32,7 +33,7 @@ from orchestration import settings
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_count
 from orchestration.quality.runner import Outcome, SuiteRun, validate_many
-from orchestration.quality.suites import Suite, load_suite, load_suites, match_assets
+from orchestration.quality.suites import Suite, load_suites, match_assets
 from orchestration.resources import Warehouse
 
 CHECK_NAME = "expectations"
@@ -63,8 +64,7 @@ def check_result(run: SuiteRun, baseline: int | None) -> AssetCheckResult:
         "count_failed_warnings": MetadataValue.int(len(warnings)),
         "published_row_count": MetadataValue.int(baseline) if baseline is not None
         else MetadataValue.text("none: never published"),
-        "suite_file": MetadataValue.path(str(run.suite.path.relative_to(settings.REPO_ROOT))
-                                         if run.suite.path.is_relative_to(settings.REPO_ROOT) else str(run.suite.path)),
+        "declared_in": MetadataValue.text(", ".join(shown_path(f) for f in run.suite.files)),
     }
     for number, failed in enumerate(errors + warnings, start=1):
         metadata[f"failed_{number}"] = MetadataValue.text(failed.summary())
@@ -84,6 +84,10 @@ def check_result(run: SuiteRun, baseline: int | None) -> AssetCheckResult:
     )
 
 
+def shown_path(path: Path) -> str:
+    return str(path.relative_to(settings.REPO_ROOT)) if path.is_relative_to(settings.REPO_ROOT) else str(path)
+
+
 def outcome_table(outcomes: list[Outcome]) -> str:
     lines = ["| status | severity | column | rule | expectation | observed | unexpected | examples |",
              "|---|---|---|---|---|---|---|---|"]
@@ -97,10 +101,10 @@ def outcome_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def _validate_files(paths: list[Path], directory: Path, home: Path) -> list[tuple[SuiteRun, int | None]]:
-    """Worker-side: load and validate a group of suites (the GX result objects stay in the
-    worker; they are stored for Data Docs there)."""
-    runs = run_suite_group([load_suite(path, directory) for path in paths], home)
+def _validate_group(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int | None]]:
+    """Worker-side: validate a group of suites (the GX result objects stay in the worker; they
+    are stored for Data Docs there)."""
+    runs = run_suite_group(suites, home)
     return [(replace(run, result=None), baseline) for run, baseline in runs]
 
 
@@ -129,7 +133,7 @@ def warm_workers() -> None:
         workers().submit(os.getpid)
 
 
-def run_suites(suites: list[Suite], directory: Path, home: Path) -> Iterator[tuple[SuiteRun, int | None]]:
+def run_suites(suites: list[Suite], home: Path) -> Iterator[tuple[SuiteRun, int | None]]:
     if len(suites) == 1:
         yield run_suite(suites[0], home)
         return
@@ -137,12 +141,12 @@ def run_suites(suites: list[Suite], directory: Path, home: Path) -> Iterator[tup
     groups: list[list[Suite]] = [[] for _ in range(min(WORKERS, len(suites)))]
     for suite in sorted(suites, key=lambda s: -len(s.rules)):
         min(groups, key=lambda g: sum(len(s.rules) for s in g)).append(suite)
-    futures = [workers().submit(_validate_files, [s.path for s in group], directory, home) for group in groups]
+    futures = [workers().submit(_validate_group, group, home) for group in groups]
     for future in futures:
         yield from future.result()
 
 
-def layer_check(schema: str, suites: list[Suite], directory: Path) -> AssetChecksDefinition:
+def layer_check(schema: str, suites: list[Suite]) -> AssetChecksDefinition:
     """One step checks every asset of a layer that the run selected, each asset keeping its
     own blocking `expectations` check. The next layer waits for the whole step."""
     by_key = {AssetKey(s.asset_path): s for s in suites}
@@ -151,7 +155,8 @@ def layer_check(schema: str, suites: list[Suite], directory: Path) -> AssetCheck
             CHECK_NAME,
             asset=key,
             blocking=True,
-            description=f"{len(s.rules)} expectations from expectations/{s.schema}/{s.table}.json. {s.description}",
+            description=f"{len(s.rules)} expectations declared in {', '.join(shown_path(f) for f in s.files)}. "
+            f"{s.description}",
         )
         for key, s in by_key.items()
     ]
@@ -159,7 +164,7 @@ def layer_check(schema: str, suites: list[Suite], directory: Path) -> AssetCheck
     @multi_asset_check(specs=specs, name=f"{schema}_expectations", can_subset=True)
     def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[AssetCheckResult]:
         selected = [by_key[k.asset_key] for k in context.selected_asset_check_keys]
-        for run, baseline in run_suites(selected, directory, Path(warehouse.home)):
+        for run, baseline in run_suites(selected, Path(warehouse.home)):
             yield check_result(run, baseline)
 
     return _check
@@ -175,11 +180,11 @@ def asset_paths(definitions: Iterable[AssetsDefinition | AssetSpec]) -> set[tupl
 
 def expectation_checks(definitions: Iterable[AssetsDefinition | AssetSpec],
                        directory: Path = settings.EXPECTATIONS_DIR) -> list[AssetChecksDefinition]:
-    """One blocking check per suite file, run by one step per layer; a suite whose asset does
+    """One blocking check per checked table, run by one step per layer; a suite whose asset does
     not exist is an error here, at load."""
     suites = load_suites(directory)
     match_assets(suites, asset_paths(definitions))
     layers: dict[str, list[Suite]] = {}
     for suite in suites:
         layers.setdefault(suite.schema, []).append(suite)
-    return [layer_check(schema, layer, directory) for schema, layer in layers.items()]
+    return [layer_check(schema, layer) for schema, layer in layers.items()]

@@ -1,4 +1,6 @@
-"""Expectation suites as analysts write them: `expectations/<schema>/<table>.json`, one per asset.
+"""One expectation suite per checked table: the rules its dbt YAML declares (see `declared`)
+plus, for rules with no declarative home (SQL across tables, deliberate warnings), a hand-written
+`expectations/<schema>/<table>.json`.
 
 Every JSON file under `expectations/` is loaded; anything that is not a valid suite for
 `[<schema>, <table>]` is an error naming the file (nothing is skipped silently). Each
@@ -13,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from orchestration.quality.declared import Declared, declared_tables, load_manifest
 
 SEVERITIES = ("error", "warning")
 # Values the engine supplies to `{"$PARAMETER": "..."}` expressions at validation time.
@@ -37,11 +41,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class Suite:
-    path: Path
     schema: str
     table: str
     description: str
     rules: tuple[Rule, ...]
+    files: tuple[Path, ...]  # where the rules are declared
+
+    @property
+    def path(self) -> Path:
+        return self.files[-1]
 
     @property
     def name(self) -> str:
@@ -87,7 +95,7 @@ def load_suite(path: Path, directory: Path) -> Suite:
     if not rules:
         raise SuiteError(f"{path}: rule 'a suite has at least one expectation' broken")
     description = (document.get("meta") or {}).get("description", "")
-    suite = Suite(path=path, schema=schema, table=table, description=description, rules=rules)
+    suite = Suite(schema=schema, table=table, description=description, rules=rules, files=(path,))
     try:
         suite.gx_suite()
     except Exception as exc:  # GX validates types and kwargs when it builds expectations
@@ -117,9 +125,25 @@ def _rule(path: Path, number: int, expectation: Any) -> Rule:
     return Rule(type=expectation["type"], kwargs=kwargs, severity=severity, rule=str(meta["rule"]).strip())
 
 
-def load_suites(directory: Path) -> list[Suite]:
-    suites = [load_suite(path, directory) for path in suite_files(directory)]
-    return suites
+def declared_suite(table: Declared) -> Suite:
+    rules = tuple(Rule(type=kind, kwargs=kwargs, severity=severity, rule=rule)
+                  for kind, kwargs, severity, rule in table.rules)
+    return Suite(schema=table.schema, table=table.table, description=table.description, rules=rules,
+                 files=(table.file,))
+
+
+def load_suites(directory: Path, manifest: dict | None = None) -> list[Suite]:
+    """The declared rules of every table, merged with its hand-written suite file if it has one."""
+    suites = {(t.schema, t.table): declared_suite(t) for t in declared_tables(manifest or load_manifest())}
+    for path in suite_files(directory):
+        hand = load_suite(path, directory)
+        key = (hand.schema, hand.table)
+        if key in suites:
+            declared = suites[key]
+            hand = Suite(schema=hand.schema, table=hand.table, description=declared.description,
+                         rules=declared.rules + hand.rules, files=declared.files + hand.files)
+        suites[key] = hand
+    return sorted(suites.values(), key=lambda s: s.name)
 
 
 def match_assets(suites: list[Suite], asset_paths: set[tuple[str, ...]]) -> None:
