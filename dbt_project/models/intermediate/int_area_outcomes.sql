@@ -1,8 +1,6 @@
 -- Tract outcomes rolled up to places (2010 tracts by centroid) and counties: weighted mean,
 -- propagated standard error, coverage, suppression and quality grade, in one place so that
 -- city and county marts follow the same rules.
-{% set min_tracts = 3 %}
-{% set min_children = 100 %}
 
 with place_tracts as (
     select 'place' as area_type, city_geoid as area_geoid, tract_geoid, population
@@ -65,8 +63,8 @@ graded as (
         aggregated.population_covered / nullif(area_totals.population_area, 0) as coverage_share,
         case when aggregated.se is not null and aggregated.estimate <> 0
             then aggregated.se / abs(aggregated.estimate) end as cv,
-        aggregated.count_tracts < {{ min_tracts }}
-            or coalesce(aggregated.count_children, {{ min_children }}) < {{ min_children }} as suppressed
+        aggregated.count_tracts < {{ var('min_tracts') }}
+            or coalesce(aggregated.count_children, {{ var('min_children') }}) < {{ var('min_children') }} as suppressed
     from aggregated
     inner join area_totals
         on area_totals.area_type = aggregated.area_type
@@ -80,10 +78,7 @@ select
     race,
     gender,
     parent_pctile,
-    case when not suppressed then estimate end as estimate,
-    case when not suppressed then se end as se,
-    case when not suppressed then estimate - 1.96 * se end as lb,
-    case when not suppressed then estimate + 1.96 * se end as ub,
+    {{ published_estimate() }},
     count_children,
     population_covered,
     weight_basis,
@@ -91,13 +86,8 @@ select
     count_tracts_area,
     coverage_share,
     case when not suppressed then cv end as cv,
-    -- 1 good / 2 marginal / 3 poor: the worse of tract coverage (>= 90% / >= 60% of the
-    -- area's population in tracts with an estimate) and, where an se exists, the coefficient
-    -- of variation (< 12% / < 40%, the Census Bureau's ACS reliability bands).
-    case when not suppressed then greatest(
-        case when coverage_share >= 0.9 then 1 when coverage_share >= 0.6 then 2 else 3 end,
-        case when cv is null then 1 when cv < 0.12 then 1 when cv < 0.40 then 2 else 3 end
-    ) end as quality,
+    -- The worse of tract coverage and, where an se exists, the coefficient of variation.
+    case when not suppressed then {{ quality_band('cv', coverage='coverage_share') }} end as quality,
     case when se is not null then 'coverage_and_cv' else 'coverage' end as quality_basis,
     suppressed,
     unit,

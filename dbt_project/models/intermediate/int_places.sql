@@ -7,9 +7,7 @@ with crosswalk_names as (
 ),
 
 latest_population as (
-    select place_geoid, place_name, year, population
-    from {{ ref('stg_census__place_population') }}
-    qualify row_number() over (partition by place_geoid order by year desc) = 1
+    {{ latest_population() }}
 ),
 
 state_abbrs as (

@@ -55,14 +55,11 @@ census as (
         value - 1.96 * moe_90 / 1.645 as lb,
         value + 1.96 * moe_90 / 1.645 as ub,
         moe_90,
-        -- Sampling error graded by the ACS reliability bands (cv < 12% / < 40%); decennial
-        -- counts are full counts; ACS values without a published MOE stay ungraded.
+        -- Sampling error graded by the ACS reliability bands; decennial counts are full counts;
+        -- ACS values without a published MOE stay ungraded.
         case
             when source = 'census_decennial_tract_population' then 1
-            when cv is null then null
-            when cv < 0.12 then 1
-            when cv < 0.40 then 2
-            else 3
+            else {{ quality_band('cv') }}
         end as quality,
         case
             when source = 'census_decennial_tract_population' then 'full_count'

@@ -24,15 +24,8 @@ ranked as (
 percentiles as (
     select
         *,
-        -- Mid-rank percentile against reference places: share below plus half the ties.
-        (
-            sum(in_reference) over (
-                partition by outcome, race, gender, parent_pctile, estimate is null
-                order by estimate range between unbounded preceding and current row
-            )
-            - 0.5 * sum(in_reference) over (partition by outcome, race, gender, parent_pctile, estimate)
-        ) as reference_places_below,
-        sum(in_reference) over (partition by outcome, race, gender, parent_pctile) as count_reference_places
+        {{ mid_rank_percentile('estimate', ['outcome', 'race', 'gender', 'parent_pctile'], weight='in_reference') }}
+            as pctl_national
     from ranked
 )
 
@@ -58,8 +51,7 @@ select
     quality,
     quality_basis,
     suppressed,
-    case when estimate is not null and count_reference_places > 0
-        then 100.0 * reference_places_below / count_reference_places end as pctl_national,
+    pctl_national,
     is_reference_place,
     is_registry_city,
     unit,

@@ -18,25 +18,18 @@ populations as (
 ),
 
 latest_populations as (
-    select place_geoid, population
-    from populations
-    qualify row_number() over (partition by place_geoid order by year desc) = 1
+    {{ latest_population() }}
 ),
 
 metric_populations as (
     select
         metrics.*,
         coalesce(populations.population, latest_populations.population) as population,
-        100.0 * (
-            rank() over national_set - 1
-            + 0.5 * count(*) over (partition by metrics.metric, metrics.year, metrics.subgroup_type, metrics.subgroup, metrics.value)
-        ) / count(*) over (partition by metrics.metric, metrics.year, metrics.subgroup_type, metrics.subgroup) as pctl_national
+        {{ mid_rank_percentile('metrics.value', ['metrics.metric', 'metrics.year', 'metrics.subgroup_type', 'metrics.subgroup']) }}
+            as pctl_national
     from metrics
     left join populations on populations.place_geoid = metrics.place_geoid and populations.year = metrics.year
     left join latest_populations on latest_populations.place_geoid = metrics.place_geoid
-    window national_set as (
-        partition by metrics.metric, metrics.year, metrics.subgroup_type, metrics.subgroup order by metrics.value
-    )
 ),
 
 cities as (

@@ -1,7 +1,6 @@
 -- Atlas outcomes per county: the city aggregation rolled up from tracts to every county, plus
 -- the official county estimates (household income rank and incarceration at p25 by race and
 -- gender, with standard errors) published by Opportunity Insights.
-{% set min_children = 100 %}
 {% set races = ['pooled', 'black', 'hisp', 'white'] %}
 {% set genders = ['pooled', 'female', 'male'] %}
 {% set official = [('kfr', 'household_income_rank_p25', 'rank 0-1'), ('jail', 'share_incarcerated_p25', 'share 0-1')] %}
@@ -54,7 +53,7 @@ official_graded as (
     select
         *,
         case when se is not null and estimate <> 0 then se / abs(estimate) end as cv,
-        estimate is null or coalesce(count_children, {{ min_children }}) < {{ min_children }} as suppressed
+        estimate is null or coalesce(count_children, {{ var('min_children') }}) < {{ var('min_children') }} as suppressed
     from official_long
 ),
 
@@ -65,10 +64,7 @@ official as (
         race,
         gender,
         parent_pctile,
-        case when not suppressed then estimate end as estimate,
-        case when not suppressed then se end as se,
-        case when not suppressed then estimate - 1.96 * se end as lb,
-        case when not suppressed then estimate + 1.96 * se end as ub,
+        {{ published_estimate() }},
         count_children,
         cast(null as bigint) as population_weight,
         'as published' as weight_basis,
@@ -76,9 +72,7 @@ official as (
         cast(null as bigint) as count_tracts_county,
         cast(null as double) as coverage_share,
         case when not suppressed then cv end as cv,
-        case when not suppressed then
-            case when cv is null then null when cv < 0.12 then 1 when cv < 0.40 then 2 else 3 end
-        end as quality,
+        case when not suppressed then {{ quality_band('cv') }} end as quality,
         'cv' as quality_basis,
         suppressed,
         unit,

@@ -3,9 +3,7 @@ with cities as (
 ),
 
 latest_population as (
-    select place_geoid, year, population
-    from {{ ref('stg_census__place_population') }}
-    qualify row_number() over (partition by place_geoid order by year desc) = 1
+    {{ latest_population() }}
 ),
 
 tracts_2010 as (

@@ -4,11 +4,8 @@
 with tract_outcomes as (
     select
         *,
-        -- Mid-rank percentile among all US tracts with this outcome.
-        100.0 * (
-            rank() over (partition by outcome, race, gender, parent_pctile order by estimate) - 1
-            + 0.5 * count(*) over (partition by outcome, race, gender, parent_pctile, estimate)
-        ) / count(*) over (partition by outcome, race, gender, parent_pctile) as pctl_national
+        -- Among all US tracts with this outcome.
+        {{ mid_rank_percentile('estimate', ['outcome', 'race', 'gender', 'parent_pctile']) }} as pctl_national
     from {{ ref('int_tract_outcomes') }}
 ),
 

@@ -1,7 +1,6 @@
--- Impact per pilot, outcome and subgroup. Cells resting on fewer than 11 participants are
--- null and flagged (is_suppressed, suppressed_columns): an arm's count and mean when that arm
--- has fewer than 11 measured participants, and the estimate when either arm does.
-{% set threshold = 11 %}
+-- Impact per pilot, outcome and subgroup. Cells resting on fewer than small_cell_min participants
+-- are null and flagged (is_suppressed, suppressed_cells): an arm's count and mean when that arm
+-- has too few measured participants, and the estimate when either arm does.
 with estimates as (
     select * from {{ ref('int_pilot_effect_estimates') }}
 ),
@@ -60,11 +59,11 @@ combined as (
         adjusted.estimate_lb as adjusted_lb,
         adjusted.estimate_ub as adjusted_ub,
         adjusted.p_value as adjusted_p_value,
-        unadjusted.count_treatment < {{ threshold }} as small_treatment,
-        programs.design <> 'pre_post' and unadjusted.count_comparison < {{ threshold }} as small_comparison,
+        unadjusted.count_treatment < {{ var('small_cell_min') }} as small_treatment,
+        programs.design <> 'pre_post' and unadjusted.count_comparison < {{ var('small_cell_min') }} as small_comparison,
         adjusted.estimate_type is not null and (
-            adjusted.count_treatment < {{ threshold }}
-            or (adjusted.estimate_type <> 'pre_post_change' and adjusted.count_comparison < {{ threshold }})
+            adjusted.count_treatment < {{ var('small_cell_min') }}
+            or (adjusted.estimate_type <> 'pre_post_change' and adjusted.count_comparison < {{ var('small_cell_min') }})
         ) as small_adjusted,
         coalesce(synthetic.is_synthetic, false) as is_synthetic
     from unadjusted

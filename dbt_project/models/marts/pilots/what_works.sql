@@ -68,7 +68,7 @@ effects as (
     select
         pilot_id, city_geoid, pilot_name, topic, design, main_outcome, better_direction, estimate_method,
         coalesce(is_synthetic, false) as is_synthetic,
-        -- Counts are null exactly when they rest on fewer than 11 participants (or none).
+        -- Counts are null exactly when they rest on fewer than small_cell_min participants (or none).
         (case when is_unadjusted then count_treatment else adjusted_count_treatment end) is null
             or (design <> 'pre_post'
                 and (case when is_unadjusted then count_comparison else adjusted_count_comparison end) is null)

@@ -1,15 +1,1 @@
-with source as (
-    select * from {{ source('geography', 'geo_tract_place_2020') }}
-)
-
-select
-    TRACTID as tract_geoid,
-    cast(TR_VINTAGE as integer) as tract_vintage,
-    left(TRACTID, 2) || PLACEID as place_geoid,
-    PLACEID as place_fips,
-    PLACE as place_name,
-    PLACE_TYPE as place_type,
-    STATE as state_abbr,
-    left(TRACTID, 5) as county_geoid,
-    COUNTY as county_name
-from source
+{{ stg_geography__tract_place(2020) }}

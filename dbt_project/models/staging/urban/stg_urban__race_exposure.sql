@@ -1,9 +1,1 @@
-with source as (
-    select * from {{ source('urban', 'urban_race_exposure') }}
-)
-
-select
-    state || place as place_geoid,
-    cast(year as integer) as year,
-    * exclude (state, place, year)
-from source
+{{ stg_urban__place_metrics('urban_race_exposure') }}

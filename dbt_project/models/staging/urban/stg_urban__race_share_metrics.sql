@@ -1,11 +1,1 @@
-with source as (
-    select * from {{ source('urban', 'urban_race_share_metrics') }}
-)
-
-select
-    state || place as place_geoid,
-    cast(year as integer) as year,
-    subgroup_type,
-    subgroup,
-    * exclude (state, place, year, subgroup_type, subgroup)
-from source
+{{ stg_urban__place_metrics('urban_race_share_metrics', has_subgroups=true) }}
