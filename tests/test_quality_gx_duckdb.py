@@ -29,7 +29,7 @@ def rule(type_, severity="error", **kwargs) -> Rule:
 
 
 def run(db: Path, *rules: Rule, parameters=None):
-    suite = Suite(path=db, schema="raw", table="tracts", description="", rules=rules)
+    suite = Suite(schema="raw", table="tracts", description="", rules=rules, files=(db,))
     return validate(suite, db, parameters or {"published_row_count": 0})
 
 
@@ -87,3 +87,26 @@ def test_engines_are_disposed_so_a_writer_can_open_the_file(tract_db):
 def test_missing_column_is_reported_not_raised(tract_db):
     outcome = run(tract_db, rule("expect_column_values_to_not_be_null", column="county_geoid")).outcomes[0]
     assert not outcome.success and "county_geoid" in outcome.error
+
+
+def test_columns_read_from_duckdb_match_gx_reflection(tract_db):
+    """The catalog shortcut reports the columns GX's own (slow) reflection reports, with types of the
+    same kind (GX compares kinds, not dialect classes)."""
+    import great_expectations as gx
+    import sqlalchemy
+
+    from orchestration.quality import gx_duckdb
+
+    con = duckdb.connect(str(tract_db))
+    con.execute("create table raw.types (a double, b varchar[], c timestamptz, d decimal(18, 3), e bigint, "
+                "f date, g boolean, h varchar, i integer, j float)")
+    con.close()
+    context = gx.get_context(mode="ephemeral")
+    with gx_duckdb.duckdb_source(context, "build", tract_db) as source:
+        engine = source.get_execution_engine()
+        for table in ("tracts", "types"):
+            fast = gx_duckdb.duckdb_columns(engine, table, "raw")
+            reflected = sqlalchemy.inspect(engine.engine).get_columns(table, schema="raw")
+            assert [c["name"] for c in fast] == [c["name"] for c in reflected]
+            assert [c["type"]._type_affinity for c in fast] == [c["type"]._type_affinity for c in reflected]
+    assert len(fast) == 10

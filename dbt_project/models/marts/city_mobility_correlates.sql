@@ -1,7 +1,6 @@
 -- Within each registry city, the Pearson correlation across its 2010 tracts between each
 -- pooled Atlas outcome and each tract characteristic, with a 95% interval from Fisher's z:
 -- tanh(atanh(r) +/- 1.96 / sqrt(n - 3)). Suppressed below 10 tracts with both values.
-{% set min_correlation_tracts = 10 %}
 
 with city_tracts as (
     select tract_city.tract_geoid, tract_city.city_geoid, registry.city_name
@@ -51,7 +50,7 @@ correlations as (
 intervals as (
     select
         *,
-        count_tracts < {{ min_correlation_tracts }} or r is null or isnan(r) as suppressed,
+        count_tracts < {{ var('min_correlation_tracts') }} or r is null or isnan(r) as suppressed,
         -- |r| = 1 has no finite z; clamp so the interval collapses onto it.
         atanh(least(greatest(r, -0.999999), 0.999999)) as z
     from correlations
