@@ -11,9 +11,7 @@ from orchestration.settings import EXPECTATIONS_DIR
 # codes in the Hamilton County margins of error, and the bundled pilots being synthetic.
 KNOWN_WARNINGS = {
     "raw/atlas_tract_household_income",
-    "staging/stg_atlas__tract_household_income",
     "raw/census_hamilton_acs_measures",
-    "staging/stg_census__hamilton_acs_measures",
     "marts/what_works",
 }
 

@@ -87,7 +87,7 @@ def test_missing_column_blocks(scenario):
     assert sha256(home / "mobility.duckdb") == before
 
 
-def test_broken_foreign_key_gates_marts_layer(scenario):
+def test_broken_foreign_key_stops_the_models(scenario):
     relative = "city_registry.csv"
     text = seed_text(relative).replace("55101", "55999")  # Racine's county: no such county
     home = scenario(relative, text)
@@ -95,13 +95,13 @@ def test_broken_foreign_key_gates_marts_layer(scenario):
 
     outcome = run_downstream_of("city_registry", home)
 
-    assert outcome.checks["raw/city_registry"].passed  # well-formed: the break is across tables
-    assert "staging/stg_registry__cities" in outcome.materialized
-    evaluation = outcome.checks["staging/stg_registry__cities"]
+    assert "raw/city_registry" in outcome.materialized  # well-formed: the break is across tables
+    evaluation = outcome.checks["raw/city_registry"]
     assert not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
-    assert "every registry county is a known county" in failed_summary(evaluation)
+    assert "every county in county_geoids is a known county" in failed_summary(evaluation)
     assert evaluation.metadata["failed_1_rows"].value[0]["city_name"] == "Racine"
-    assert "marts/dim_city" not in outcome.materialized  # the marts layer never ran
+    assert "staging/stg_registry__cities" not in outcome.materialized  # no model ran
+    assert "marts/dim_city" not in outcome.materialized
     assert "publish" not in outcome.materialized
     assert sha256(home / "mobility.duckdb") == before
 
