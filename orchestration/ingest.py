@@ -100,12 +100,8 @@ def reader_sql(spec: SourceFile, path: Path) -> str:
     return f"read_{spec.reader}('{path.as_posix()}', {spec.read_options})"
 
 
-def check_columns(spec: SourceFile, path: Path, shown: Path) -> None:
-    try:
-        described = duckdb.connect().execute(f"describe select * from {reader_sql(spec, path)}").fetchall()
-    except duckdb.Error as exc:
-        raise SourceFileError(f"{shown}: cannot be read as {spec.reader.upper()}: {exc}") from exc
-    present = {row[0] for row in described}
+def check_columns(con: duckdb.DuckDBPyConnection, spec: SourceFile, table: str, shown: Path) -> None:
+    present = {row[0] for row in con.execute(f"describe {table}").fetchall()}
     missing = [c for c in spec.required_columns if c not in present]
     if missing:
         raise SourceFileError(
@@ -187,16 +183,17 @@ def load_source(spec: SourceFile, con: duckdb.DuckDBPyConnection, home: Path) ->
     if not path.exists():
         raise SourceFileError(f"{path}: file not found (rule: raw.{spec.table} is loaded from it)")
     readable = utf8_readable(path, home / "scratch")
-    check_columns(spec, readable, path)
 
     def create(con: duckdb.DuckDBPyConnection) -> None:
+        # One statement reads the file, into a temporary table whose columns are checked before
+        # the select that pads GEOIDs runs on it: a `describe` of the file would sniff it again.
         try:
-            con.execute(
-                f"create or replace table raw.{spec.table} as "
-                f"select {spec.select} from {reader_sql(spec, readable)} where {spec.where}"
-            )
+            con.execute(f"create or replace temp table incoming as select * from {reader_sql(spec, readable)}")
         except duckdb.Error as exc:
             raise SourceFileError(f"{path}: cannot be read as {spec.reader.upper()}: {exc}") from exc
+        check_columns(con, spec, "incoming", path)
+        con.execute(f"create or replace table raw.{spec.table} as select {spec.select} from incoming where {spec.where}")
+        con.execute("drop table incoming")
 
     return write_raw_table(con, spec.table, create, str(path), file_sha256(path), spec.geoid_widths)
 
