@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
@@ -227,7 +227,7 @@ class SourceGroup:
     The step can load any subset of its tables. A bad file does not stop the others: the
     step loads every good file, then fails naming every bad one."""
 
-    def __init__(self, name: str, files: list[SourceFile], custom: list[CustomTable] = (),
+    def __init__(self, name: str, files: list[SourceFile], custom: Sequence[CustomTable] = (),
                  config: type[Config] = Config) -> None:
         self.name = name
         self.files = files
