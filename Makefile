@@ -42,8 +42,9 @@ browser:
 	    echo "The UI tests need headless Chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
+# dg finds the project in pyproject.toml; VIRTUAL_ENV tells it to use this venv.
 ui: manifest
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev -h 127.0.0.1 -p 3000
 
 docs: $(BIN)/.installed
 	$(BIN)/python -m orchestration.quality.docs

@@ -13,28 +13,25 @@ from dagster import (
     sensor,
 )
 
-from orchestration import atlas, census, geography, registry, urban_metrics
-from orchestration.ingest import file_sha256, source_dir
+from orchestration.ingest import files_sha256
 from orchestration.jobs import build_warehouse_job
-
-WATCHED = [*atlas.SOURCES, *census.SOURCES, *geography.SOURCES, *urban_metrics.SOURCES, registry.SOURCE]
+from orchestration.sources import declared_files
 
 
 def stale_tables(instance) -> dict[str, str]:
-    """Raw tables whose source file differs from the one last loaded, with the file's hash.
+    """Raw tables whose source file(s) differ from those last loaded, with their hash.
 
     The hash of the last load is read from Dagster's own materialization metadata, so the
     sensor never opens the warehouse file while a run may be writing it."""
     stale = {}
-    for spec in WATCHED:
-        path = source_dir() / spec.path
-        if not path.exists():
+    for table, files in declared_files().items():
+        if not files or not all(f.exists() for f in files):
             continue
-        current = file_sha256(path)
-        event = instance.get_latest_materialization_event(AssetKey(["raw", spec.table]))
+        current = files_sha256(files)
+        event = instance.get_latest_materialization_event(AssetKey(["raw", table]))
         loaded = event.asset_materialization.metadata.get("sha256") if event else None
         if loaded is None or loaded.value != current:
-            stale[spec.table] = current
+            stale[table] = current
     return stale
 
 

@@ -2,17 +2,16 @@
 
 from dagster import Definitions, in_process_executor
 
-from orchestration import atlas, census, dbt, geography, registry, urban_metrics
+from orchestration import dbt
 from orchestration.automation import source_files_sensor, weekly_refresh
 from orchestration.jobs import build_warehouse_job, pilot_city_job
-from orchestration.pilots import assets as pilots
 from orchestration.pilots.sensor import pilot_landing_sensor
 from orchestration.publish import publish_asset
 from orchestration.quality.checks import CHECK_NAME, expectation_checks
 from orchestration.resources import default_warehouse
+from orchestration.sources import source_assets
 
-built = [*atlas.assets, *census.assets, *geography.assets, *registry.assets, *urban_metrics.assets, *pilots.assets,
-         *dbt.assets]
+built = [*source_assets(), *dbt.assets]
 checks = expectation_checks(built)
 assets = [*built, publish_asset([key.asset_key for check in checks for key in check.check_keys], CHECK_NAME)]
 

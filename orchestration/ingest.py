@@ -1,23 +1,23 @@
 """Loading source files into DuckDB's `raw` schema with DuckDB's own readers.
 
-Every source is declared once as a `SourceFile`; `raw_asset` turns it into a Dagster asset
-that loads it, checks its structure, and records row count, file, hash and load time.
-A bad file raises `SourceFileError` naming the file, the row or column, and the rule; the
-file itself is never modified, and the raw table is replaced only when the load succeeds.
+Every file is declared once as a `SourceFile` (or, when code of its own loads it, a
+`CustomTable`); a module's declarations form one `SourceGroup`: one Dagster step that loads
+them over one connection, checks their structure, and records row count, file, hash and load
+time per table. A bad file raises `SourceFileError` naming the file, the row or column, and
+the rule; the file itself is never modified, and its raw table is replaced only when the load
+succeeds.
 """
-
-from __future__ import annotations
 
 import codecs
 import hashlib
 import os
 from dataclasses import dataclass, field
-from typing import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable, Iterator, Sequence
 
 import duckdb
-from dagster import AssetKey, AssetSpec, AssetsDefinition, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
 
 from orchestration import settings
 from orchestration.resources import Warehouse
@@ -64,6 +64,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def files_sha256(paths: list[Path]) -> str:
+    """The hash of the file, or of the files' hashes in order when a table is loaded from several."""
+    if len(paths) == 1:
+        return file_sha256(paths[0])
+    return hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
+
+
 def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
     return error.object[error.start : error.end].decode("latin-1"), error.end
 
@@ -93,12 +100,8 @@ def reader_sql(spec: SourceFile, path: Path) -> str:
     return f"read_{spec.reader}('{path.as_posix()}', {spec.read_options})"
 
 
-def check_columns(spec: SourceFile, path: Path, shown: Path) -> None:
-    try:
-        described = duckdb.connect().execute(f"describe select * from {reader_sql(spec, path)}").fetchall()
-    except duckdb.Error as exc:
-        raise SourceFileError(f"{shown}: cannot be read as {spec.reader.upper()}: {exc}") from exc
-    present = {row[0] for row in described}
+def check_columns(con: duckdb.DuckDBPyConnection, spec: SourceFile, table: str, shown: Path) -> None:
+    present = {row[0] for row in con.execute(f"describe {table}").fetchall()}
     missing = [c for c in spec.required_columns if c not in present]
     if missing:
         raise SourceFileError(
@@ -152,44 +155,47 @@ def load_metadata(table: str, file: str, sha256: str, rows: int, loaded_at: date
 
 
 def write_raw_table(
-    warehouse: Warehouse,
+    con: duckdb.DuckDBPyConnection,
     table: str,
     create: Callable[[duckdb.DuckDBPyConnection], None],
     source: str,
     sha256: str,
     geoid_widths: dict[str, int] | None = None,
-) -> MaterializeResult:
+) -> dict:
     """Run `create` (which builds `raw.<table>`), check its GEOIDs and log the load, all in
-    one transaction: a failure leaves the previous raw table as it was."""
-    with warehouse.connect() as con:
-        con.execute("create schema if not exists raw")
-        con.execute("begin transaction")
-        try:
-            create(con)
-            check_geoids(con, f"raw.{table}", geoid_widths or {}, source)
-            rows = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
-            loaded_at = record_load(con, table, source, sha256, rows)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    return MaterializeResult(metadata=load_metadata(table, source, sha256, rows, loaded_at))
+    one transaction: a failure leaves the previous raw table as it was. Returns the metadata."""
+    con.execute("create schema if not exists raw")
+    con.execute("begin transaction")
+    try:
+        create(con)
+        check_geoids(con, f"raw.{table}", geoid_widths or {}, source)
+        rows = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+        loaded_at = record_load(con, table, source, sha256, rows)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return load_metadata(table, source, sha256, rows, loaded_at)
 
 
-def load_source(spec: SourceFile, warehouse: Warehouse) -> MaterializeResult:
+def load_source(spec: SourceFile, con: duckdb.DuckDBPyConnection, home: Path) -> dict:
     path = source_dir() / spec.path
     if not path.exists():
         raise SourceFileError(f"{path}: file not found (rule: raw.{spec.table} is loaded from it)")
-    readable = utf8_readable(path, Path(warehouse.home) / "scratch")
-    check_columns(spec, readable, path)
+    readable = utf8_readable(path, home / "scratch")
 
     def create(con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(
-            f"create or replace table raw.{spec.table} as "
-            f"select {spec.select} from {reader_sql(spec, readable)} where {spec.where}"
-        )
+        # One statement reads the file, into a temporary table whose columns are checked before
+        # the select that pads GEOIDs runs on it: a `describe` of the file would sniff it again.
+        try:
+            con.execute(f"create or replace temp table incoming as select * from {reader_sql(spec, readable)}")
+        except duckdb.Error as exc:
+            raise SourceFileError(f"{path}: cannot be read as {spec.reader.upper()}: {exc}") from exc
+        check_columns(con, spec, "incoming", path)
+        con.execute(f"create or replace table raw.{spec.table} as select {spec.select} from incoming where {spec.where}")
+        con.execute("drop table incoming")
 
-    return write_raw_table(warehouse, spec.table, create, str(path), file_sha256(path), spec.geoid_widths)
+    return write_raw_table(con, spec.table, create, str(path), file_sha256(path), spec.geoid_widths)
 
 
 def source_file_spec(table: str, group: str, paths: list[str], description: str) -> AssetSpec:
@@ -198,23 +204,73 @@ def source_file_spec(table: str, group: str, paths: list[str], description: str)
         key=AssetKey(["source_files", table]),
         group_name=group,
         description=description,
-        metadata={"paths": MetadataValue.text(", ".join(f"seeds/{p}" for p in paths))},
+        metadata={"paths": MetadataValue.text(", ".join(paths))},
         kinds={"file"},
     )
 
 
-def raw_asset(spec: SourceFile) -> tuple[AssetSpec, AssetsDefinition]:
-    file_spec = source_file_spec(spec.table, spec.group, [spec.path], spec.provenance or spec.description)
+@dataclass(frozen=True)
+class CustomTable:
+    """A raw table that code of its own loads (API responses, a wide file reshaped)."""
 
-    @asset(
-        key=AssetKey(["raw", spec.table]),
-        group_name=spec.group,
-        description=spec.description,
-        deps=[file_spec.key],
-        kinds={"duckdb"},
-        metadata={"source_file": MetadataValue.text(f"seeds/{spec.path}")},
-    )
-    def _load(warehouse: Warehouse) -> MaterializeResult:
-        return load_source(spec, warehouse)
+    table: str
+    group: str
+    description: str
+    file_spec: AssetSpec
+    files: Callable[[], list[Path]]  # what the next load reads, watched for changes
+    load: Callable[[duckdb.DuckDBPyConnection, Path, Config], dict]  # (connection, home, config) -> metadata
 
-    return file_spec, _load
+
+class SourceGroup:
+    """The raw tables of one source module, loaded by one step over one connection.
+
+    The step can load any subset of its tables. A bad file does not stop the others: the
+    step loads every good file, then fails naming every bad one."""
+
+    def __init__(self, name: str, files: list[SourceFile], custom: Sequence[CustomTable] = (),
+                 config: type[Config] = Config) -> None:
+        self.name = name
+        self.files = files
+        self.custom = list(custom)
+        self.assets = [
+            *(source_file_spec(s.table, s.group, [f"seeds/{s.path}"], s.provenance or s.description) for s in files),
+            *(c.file_spec for c in self.custom),
+            self._step(config),
+        ]
+
+    def declared_files(self) -> dict[str, list[Path]]:
+        """Raw table -> the file(s) its next load reads."""
+        return {s.table: [source_dir() / s.path] for s in self.files} | {c.table: c.files() for c in self.custom}
+
+    def _step(self, config_class: type[Config]):
+        loaders = {s.table: (lambda con, home, config, s=s: load_source(s, con, home)) for s in self.files}
+        loaders |= {c.table: c.load for c in self.custom}
+        specs = [
+            AssetSpec(AssetKey(["raw", s.table]), group_name=s.group, description=s.description,
+                      deps=[AssetKey(["source_files", s.table])], kinds={"duckdb"},
+                      metadata={"source_file": MetadataValue.text(f"seeds/{s.path}")})
+            for s in self.files
+        ] + [
+            AssetSpec(AssetKey(["raw", c.table]), group_name=c.group, description=c.description,
+                      deps=[c.file_spec.key], kinds={"duckdb"})
+            for c in self.custom
+        ]
+
+        @multi_asset(name=f"raw__{self.name}", specs=specs, can_subset=True)
+        def _load(context: AssetExecutionContext, warehouse: Warehouse, config: config_class) -> Iterator[MaterializeResult]:
+            home = Path(warehouse.home)
+            failures = []
+            with warehouse.connect() as con:
+                for spec in specs:
+                    if spec.key not in context.selected_asset_keys:
+                        continue
+                    try:
+                        metadata = loaders[spec.key.path[1]](con, home, config)
+                    except SourceFileError as error:
+                        failures.append(str(error))
+                        continue
+                    yield MaterializeResult(asset_key=spec.key, metadata=metadata)
+            if failures:
+                raise SourceFileError("\n".join(failures))
+
+        return _load

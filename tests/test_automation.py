@@ -1,39 +1,97 @@
-"""The source-files sensor asks for a rebuild exactly when a file differs from the one loaded."""
+"""The source-files sensor watches every declared source file and asks for a rebuild exactly
+when one differs from the one loaded."""
 
 import shutil
 
-from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context, materialize
+from dagster import AssetKey, DagsterInstance, RunRequest, SkipReason, build_sensor_context, materialize
 
 from orchestration import automation
+from orchestration.definitions import defs
 from orchestration.resources import Warehouse
 from orchestration.settings import SEEDS_DIR
+from orchestration.sources import declared_files, source_assets
+
+
+def tick(instance):
+    return automation.source_files_sensor(build_sensor_context(instance=instance))
+
+
+def stale(request: RunRequest) -> set[str]:
+    return set(request.tags["mobility/stale_tables"].split(","))
+
+
+def load(tables, instance, home):
+    result = materialize(source_assets(), selection=[AssetKey(["raw", t]) for t in tables], instance=instance,
+                         resources={"warehouse": Warehouse(home=str(home))})
+    assert result.success
+
+
+def copy_of_seeds(tmp_path, monkeypatch):
+    sources = tmp_path / "sources"
+    shutil.copytree(SEEDS_DIR, sources, ignore=shutil.ignore_patterns("synthetic"))
+    monkeypatch.setenv("MOBILITY_SOURCE_DIR", str(sources))
+    return sources
+
+
+def test_every_declared_source_file_is_watched(tmp_path, monkeypatch):
+    official = tmp_path / "tract_outcomes_simple.csv"
+    official.write_text("state,county,tract,kfr_pooled_pooled_p25\n1,1,20100,0.41\n")
+    monkeypatch.setenv("MOBILITY_ATLAS_TRACT_OUTCOMES", str(official))
+    graph = defs.resolve_asset_graph()
+    # The files each raw table's lineage shows, from its `source_files/<table>` spec.
+    shown = {}
+    for key in graph.get_all_asset_keys():
+        if key.path[0] == "source_files":
+            paths = graph.get(key).metadata["paths"].value.split(", ")
+            shown[key.path[1]] = [SEEDS_DIR / p.removeprefix("seeds/") if p.startswith("seeds/") else p for p in paths]
+    assert shown["atlas_tract_outcomes"] == ["$MOBILITY_ATLAS_TRACT_OUTCOMES"]
+    assert len(shown["census_acs_tract_values"]) == len(shown["census_decennial_tract_population"]) == 2
+    assert shown["pilot_programs"] == [SEEDS_DIR / "pilots" / "programs.csv"]
+
+    watched = declared_files()
+    assert set(watched) == set(shown)
+    assert {t: f for t, f in watched.items() if t != "atlas_tract_outcomes"} == {
+        t: f for t, f in shown.items() if t != "atlas_tract_outcomes"}
+    assert watched["atlas_tract_outcomes"] == [official]
+    assert all(f.exists() for files in watched.values() for f in files)
+
+    # Nothing loaded yet: the sensor finds every one of them stale.
+    with DagsterInstance.ephemeral() as instance:
+        assert stale(tick(instance)) == set(shown)
 
 
 def test_sensor_requests_a_build_only_for_changed_files(tmp_path, monkeypatch):
-    sources = tmp_path / "sources"
-    shutil.copytree(SEEDS_DIR, sources, ignore=shutil.ignore_patterns("pilots"))
-    monkeypatch.setenv("MOBILITY_SOURCE_DIR", str(sources))
-    registry = next(s for s in automation.WATCHED if s.table == "city_registry")
+    sources = copy_of_seeds(tmp_path, monkeypatch)
+    monkeypatch.delenv("MOBILITY_ATLAS_TRACT_OUTCOMES", raising=False)
+    watched = [t for t, files in declared_files().items() if files]
+    assert "atlas_tract_outcomes" not in watched  # nothing configured, nothing to watch
     with DagsterInstance.ephemeral() as instance:
         # Nothing loaded yet: every table is stale, so the first tick asks for a build.
-        first = automation.source_files_sensor(build_sensor_context(instance=instance))
-        assert isinstance(first, RunRequest)
-        assert "city_registry" in first.tags["mobility/stale_tables"]
+        first = tick(instance)
+        assert isinstance(first, RunRequest) and stale(first) == set(watched)
 
-        from orchestration.definitions import defs
+        load(watched, instance, tmp_path / "home")
+        assert isinstance(tick(instance), SkipReason)
 
-        watched = {("raw", spec.table) for spec in automation.WATCHED}
-        raw_assets = [a for a in defs.assets if getattr(a, "keys", None) and {tuple(k.path) for k in a.keys} <= watched]
-        assert len(raw_assets) == len(watched)
-        result = materialize(raw_assets, instance=instance, resources={"warehouse": Warehouse(home=str(tmp_path / "home"))})
-        assert result.success
-        assert isinstance(automation.source_files_sensor(build_sensor_context(instance=instance)), SkipReason)
-
-        registry_file = sources / registry.path
+        registry_file = sources / "city_registry.csv"
         registry_file.write_text(registry_file.read_text() + "4805000,Austin,TX,48,48453,workforce,Example\n")
-        changed = automation.source_files_sensor(build_sensor_context(instance=instance))
+        changed = tick(instance)
         assert isinstance(changed, RunRequest)
         assert changed.tags["mobility/stale_tables"] == "city_registry"
         # Ticking again on the same file versions asks for the same run (deduplicated by run key).
-        again = automation.source_files_sensor(build_sensor_context(instance=instance))
-        assert again.run_key == changed.run_key
+        assert tick(instance).run_key == changed.run_key
+
+
+def test_editing_pilot_programs_requests_a_build(tmp_path, monkeypatch):
+    sources = copy_of_seeds(tmp_path, monkeypatch)
+    with DagsterInstance.ephemeral() as instance:
+        load(["pilot_programs"], instance, tmp_path / "home")
+        before = tick(instance)
+        assert "pilot_programs" not in stale(before)
+
+        programs = sources / "pilots" / "programs.csv"
+        programs.write_text(programs.read_text() + "austin_workforce,4805000,Workforce pilot,workforce,"
+                            "pre_post,2024-01-01,2025-12-31,employed_90d\n")
+        after = tick(instance)
+        assert stale(after) == stale(before) | {"pilot_programs"}
+        assert after.run_key != before.run_key

@@ -5,11 +5,10 @@ import json
 
 import pytest
 
-from orchestration import atlas, census, geography, registry, urban_metrics
 from orchestration.ingest import source_dir
+from orchestration.sources import source_groups
 
-CSV_SOURCES = [s for s in [*atlas.SOURCES, *census.SOURCES, *geography.SOURCES, *urban_metrics.SOURCES,
-                           registry.SOURCE] if s.reader == "csv"]
+CSV_SOURCES = [s for group in source_groups() for s in group.files if s.reader == "csv"]
 LABEL_ROWS = {"geo_county_place_2018": 1}  # Geocorr's second header row of labels is not data
 
 

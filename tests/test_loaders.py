@@ -7,16 +7,17 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import materialize
+from dagster import AssetKey, materialize
 
-from orchestration import atlas, census
-from orchestration.census_api import CensusApiClient, response_frame, tract_values
 from orchestration.ingest import SourceFileError, load_source
 from orchestration.resources import Warehouse
 from orchestration.settings import SEEDS_DIR
+from orchestration.sources import atlas, source_assets
+from orchestration.sources.census_api import CensusApiClient, response_frame, tract_values
 
 COUNTY_OUTCOMES = next(s for s in atlas.SOURCES if s.table == "atlas_county_outcomes")
 HOUSEHOLD_INCOME = next(s for s in atlas.SOURCES if s.table == "atlas_tract_household_income")
+SOCIAL_CAPITAL = next(s for s in atlas.SOURCES if s.table == "atlas_social_capital_county")
 TULSA_2020 = "census/tulsa_api/acs5_2020_tract_tulsa_B05003.json"
 
 
@@ -45,6 +46,17 @@ def _seed(relative):
     return SEEDS_DIR / relative
 
 
+def load(spec, warehouse):
+    with warehouse.connect() as con:
+        return load_source(spec, con, Path(warehouse.home))
+
+
+def materialize_raw(warehouse, tables, run_config=None):
+    """Runs the source groups' steps for these raw tables, as a job run would."""
+    return materialize(source_assets(), selection=[AssetKey(["raw", t]) for t in tables],
+                       resources={"warehouse": warehouse}, run_config=run_config, raise_on_error=False)
+
+
 def raw_count(warehouse, table):
     con = duckdb.connect(str(warehouse.build_db), read_only=True)
     try:
@@ -60,7 +72,7 @@ def test_missing_column_names_file_and_column(sources, warehouse):
     drop = header.index("kfr_pooled_pooled_p25_se")
     path.write_text("\n".join(",".join(c for i, c in enumerate(l.split(",")) if i != drop) for l in lines) + "\n")
     with pytest.raises(SourceFileError) as error:
-        load_source(COUNTY_OUTCOMES, warehouse)
+        load(COUNTY_OUTCOMES, warehouse)
     message = str(error.value)
     assert "county_outcomes_simple.csv" in message
     assert "kfr_pooled_pooled_p25_se" in message and "missing required column" in message
@@ -68,12 +80,12 @@ def test_missing_column_names_file_and_column(sources, warehouse):
 
 def test_bad_geoid_names_row_column_and_rule_and_keeps_previous_table(sources, warehouse):
     path = copy_source(sources, HOUSEHOLD_INCOME)
-    load_source(HOUSEHOLD_INCOME, warehouse)
+    load(HOUSEHOLD_INCOME, warehouse)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     lines[3] = "4812102152499," + lines[3].split(",", 1)[1]  # a 13-digit tract on data row 3
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(SourceFileError) as error:
-        load_source(HOUSEHOLD_INCOME, warehouse)
+        load(HOUSEHOLD_INCOME, warehouse)
     message = str(error.value)
     assert "tract_kfr_rP_gP_p25.csv" in message and "column tract" in message
     assert "data row 3" in message and "exactly 11 digits" in message
@@ -83,7 +95,25 @@ def test_bad_geoid_names_row_column_and_rule_and_keeps_previous_table(sources, w
 
 def test_missing_file_is_named(sources, warehouse):
     with pytest.raises(SourceFileError, match="county_outcomes_simple.csv: file not found"):
-        load_source(COUNTY_OUTCOMES, warehouse)
+        load(COUNTY_OUTCOMES, warehouse)
+
+
+def test_bad_files_fail_their_group_step_after_the_good_ones_load(sources, warehouse):
+    copy_source(sources, SOCIAL_CAPITAL)
+    copy_source(sources, HOUSEHOLD_INCOME).write_text("tract,Name\n1001020100,Autauga\n")
+    result = materialize_raw(warehouse, ["atlas_social_capital_county", "atlas_tract_household_income",
+                                         "atlas_county_outcomes"])
+    assert not result.success
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [
+        AssetKey(["raw", "atlas_social_capital_county"])]
+    assert raw_count(warehouse, "atlas_social_capital_county") == 3_089
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "raw__atlas"
+    error = failure.step_failure_data.error.cause
+    assert error.cls_name == "SourceFileError"
+    # every bad file of the group is named, with its column and rule
+    assert "tract_kfr_rP_gP_p25.csv: missing required column(s) Household_Income_at_Age_35_rP_gP_p25" in error.message
+    assert "county_outcomes_simple.csv: file not found" in error.message
 
 
 # -- Official Opportunity Insights wide files -------------------------------------------------
@@ -99,11 +129,8 @@ SYNTHETIC_WIDE = """state,county,tract,kfr_pooled_pooled_p25,kfr_pooled_pooled_p
 def test_official_wide_file_lands_in_long_form(tmp_path, warehouse):
     path = tmp_path / "synthetic_tract_outcomes_simple.csv"
     path.write_text(SYNTHETIC_WIDE)
-    result = materialize(
-        [atlas.atlas_tract_outcomes],
-        resources={"warehouse": warehouse},
-        run_config={"ops": {"raw__atlas_tract_outcomes": {"config": {"path": str(path)}}}},
-    )
+    result = materialize_raw(warehouse, ["atlas_tract_outcomes"],
+                             {"ops": {"raw__atlas": {"config": {"path": str(path)}}}})
     assert result.success
     con = duckdb.connect(str(warehouse.build_db), read_only=True)
     rows = con.execute(
@@ -124,14 +151,15 @@ def test_official_wide_file_lands_in_long_form(tmp_path, warehouse):
 def test_official_wide_file_rejects_text_in_a_value_column(tmp_path, warehouse):
     path = tmp_path / "synthetic_tract_outcomes_simple.csv"
     path.write_text(SYNTHETIC_WIDE.replace("0.47,0.01", "0.47,n/a"))
-    with pytest.raises(SourceFileError) as error:
-        atlas.load_tract_outcomes(str(path), warehouse)
+    with pytest.raises(SourceFileError) as error, warehouse.connect() as con:
+        atlas.load_tract_outcomes(str(path), con)
     assert "data row 2 column kfr_pooled_pooled_p25_se has 'n/a'" in str(error.value)
 
 
 def test_no_configured_wide_file_loads_an_empty_table(warehouse, monkeypatch):
     monkeypatch.delenv("MOBILITY_ATLAS_TRACT_OUTCOMES", raising=False)
-    atlas.load_tract_outcomes("", warehouse)
+    with warehouse.connect() as con:
+        atlas.load_tract_outcomes("", con)
     assert raw_count(warehouse, "atlas_tract_outcomes") == 0
 
 
@@ -197,12 +225,8 @@ def test_api_client_reports_a_non_json_answer(tmp_path):
 def test_census_asset_in_api_mode_loads_every_registry_county(tmp_path, warehouse, monkeypatch):
     recorded = _recorded("acs5_2020_B05003_tulsa_county.json").read_bytes()
     api = RecordedApi(recorded)
-    monkeypatch.setattr("orchestration.census_api._http_get", api)
-    result = materialize(
-        [census.census_acs_tract_values],
-        resources={"warehouse": warehouse},
-        run_config={"ops": {"raw__census_acs_tract_values": {"config": {"source": "api"}}}},
-    )
+    monkeypatch.setattr("orchestration.sources.census_api._http_get", api)
+    result = materialize_raw(warehouse, ["census_acs_tract_values"], {"ops": {"raw__census": {"config": {"source": "api"}}}})
     assert result.success
     # 2 years x 14 registry counties; the recorded answer is Tulsa County's 2020 response
     assert len(api.urls) == 2 * 14

@@ -32,7 +32,7 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration.ingest import SourceFile, raw_asset, record_load
+from orchestration.ingest import SourceFile, SourceGroup, record_load
 from orchestration.pilots import intake, registry
 from orchestration.resources import Warehouse
 
@@ -170,8 +170,8 @@ def raw_pilot_tables(context: AssetExecutionContext, warehouse: Warehouse):
         )
 
 
-registry_assets = [a for source in REGISTRY_SOURCES for a in raw_asset(source)]
-assets = [pilot_uploads, raw_pilot_tables, *registry_assets]
+registry_sources = SourceGroup("pilot_registry", REGISTRY_SOURCES)
+assets = [pilot_uploads, raw_pilot_tables]
 
 # Everything the per-city run refreshes: that city's intake and every pilot table downstream.
 PER_CITY_SELECTION = AssetSelection.assets(UPLOADS_KEY)

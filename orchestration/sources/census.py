@@ -1,7 +1,6 @@
 """Census Bureau data: ACS tract measures, Census Data API responses, population counts."""
 
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -9,12 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from dagster import AssetKey, Config, MaterializeResult, asset
+from dagster import Config
 
-from orchestration.census_api import CensusApiClient, response_frame, tract_values
-from orchestration.ingest import SourceFile, SourceFileError, file_sha256, pad, raw_asset, source_dir, source_file_spec, write_raw_table
-from orchestration.registry import registry_counties
-from orchestration.resources import Warehouse
+from orchestration.ingest import (CustomTable, SourceFile, SourceFileError, SourceGroup, files_sha256, pad,
+                                  source_dir, source_file_spec, write_raw_table)
+from orchestration.sources.census_api import CensusApiClient, response_frame, tract_values
+from orchestration.sources.registry import registry_counties
 
 GROUP = "census"
 CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"
@@ -92,11 +91,15 @@ DECENNIAL_REQUESTS = [
 ]
 
 
+def census_source() -> str:
+    return os.environ.get("MOBILITY_CENSUS_SOURCE", "bundled")
+
+
 class CensusApiConfig(Config):
     """`bundled` reads the recorded responses in seeds/; `api` asks the live Census Data API
     for every registry county (env MOBILITY_CENSUS_SOURCE, CENSUS_API_KEY optional)."""
 
-    source: str = os.environ.get("MOBILITY_CENSUS_SOURCE", "bundled")
+    source: str = census_source()
 
 
 def bundled_responses(requests: list[ApiRequest]) -> tuple[pd.DataFrame, list[Path]]:
@@ -127,43 +130,43 @@ def live_responses(requests: list[ApiRequest], cache_dir: Path) -> tuple[pd.Data
     return pd.concat(frames, ignore_index=True), files
 
 
-def load_api_table(table: str, requests: list[ApiRequest], config: CensusApiConfig, warehouse: Warehouse) -> MaterializeResult:
+def load_api_table(table: str, requests: list[ApiRequest], config: CensusApiConfig,
+                   con: duckdb.DuckDBPyConnection, home: Path) -> dict:
     if config.source == "api":
-        frame, files = live_responses(requests, Path(warehouse.home) / "cache" / "census_api")
+        frame, files = live_responses(requests, home / "cache" / "census_api")
     elif config.source == "bundled":
         frame, files = bundled_responses(requests)
     else:
         raise ValueError(f"census source must be 'bundled' or 'api', not {config.source!r}")
-    digest = hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()
 
     def create(con: duckdb.DuckDBPyConnection) -> None:
         con.register("incoming", frame)
         con.execute(f"create or replace table raw.{table} as select * from incoming")
         con.unregister("incoming")
 
-    return write_raw_table(warehouse, table, create, ", ".join(str(f) for f in files), digest, {"tract_geoid": 11})
+    return write_raw_table(con, table, create, ", ".join(str(f) for f in files), files_sha256(files), {"tract_geoid": 11})
 
 
-acs_files = source_file_spec("census_acs_tract_values", GROUP, [r.bundled_file for r in ACS_REQUESTS],
-                             "Census Data API responses, ACS 5-year table B05003 (recorded for Tulsa, Osage, Wagoner counties)")
-decennial_files = source_file_spec("census_decennial_tract_population", GROUP, [r.bundled_file for r in DECENNIAL_REQUESTS],
-                                   "Census Data API responses, decennial redistricting counts (recorded for the Tulsa counties)")
+def api_table(table: str, requests: list[ApiRequest], description: str, file_description: str) -> CustomTable:
+    """A table of Census Data API responses. The recorded responses are watched for changes;
+    live answers are refreshed by the weekly schedule instead."""
+    return CustomTable(
+        table=table,
+        group=GROUP,
+        description=description,
+        file_spec=source_file_spec(table, GROUP, [f"seeds/{r.bundled_file}" for r in requests], file_description),
+        files=lambda: [source_dir() / r.bundled_file for r in requests] if census_source() == "bundled" else [],
+        load=lambda con, home, config: load_api_table(table, requests, config, con, home),
+    )
 
 
-@asset(key=AssetKey(["raw", "census_acs_tract_values"]), group_name=GROUP, deps=[acs_files.key], kinds={"duckdb"},
-       description="ACS 5-year tract estimates from the Census Data API in long form "
-       "(dataset, year, tract, variable, value as published). Table B05003: sex by age by nativity and citizenship.")
-def census_acs_tract_values(config: CensusApiConfig, warehouse: Warehouse) -> MaterializeResult:
-    return load_api_table("census_acs_tract_values", ACS_REQUESTS, config, warehouse)
-
-
-@asset(key=AssetKey(["raw", "census_decennial_tract_population"]), group_name=GROUP, deps=[decennial_files.key],
-       kinds={"duckdb"}, description="Decennial census total population per tract (2010 P001001, 2020 P1_001N) "
-       "from the Census Data API in long form.")
-def census_decennial_tract_population(config: CensusApiConfig, warehouse: Warehouse) -> MaterializeResult:
-    return load_api_table("census_decennial_tract_population", DECENNIAL_REQUESTS, config, warehouse)
-
-
-assets = [part for spec in SOURCES for part in raw_asset(spec)] + [
-    acs_files, decennial_files, census_acs_tract_values, census_decennial_tract_population,
-]
+sources = SourceGroup("census", SOURCES, [
+    api_table("census_acs_tract_values", ACS_REQUESTS,
+              "ACS 5-year tract estimates from the Census Data API in long form (dataset, year, tract, variable, "
+              "value as published). Table B05003: sex by age by nativity and citizenship.",
+              "Census Data API responses, ACS 5-year table B05003 (recorded for Tulsa, Osage, Wagoner counties)"),
+    api_table("census_decennial_tract_population", DECENNIAL_REQUESTS,
+              "Decennial census total population per tract (2010 P001001, 2020 P1_001N) from the Census Data API "
+              "in long form.",
+              "Census Data API responses, decennial redistricting counts (recorded for the Tulsa counties)"),
+], CensusApiConfig)

@@ -1,10 +1,9 @@
 """Opportunity Atlas and Opportunity Insights files (Chetty, Friedman, Hendren, Jones & Porter)."""
 
-from dagster import AssetKey, Config, MaterializeResult, asset
+from dagster import Config
 
-from orchestration.ingest import SourceFile, pad, raw_asset, source_file_spec
-from orchestration.opportunity_insights import load_tract_outcomes
-from orchestration.resources import Warehouse
+from orchestration.ingest import CustomTable, SourceFile, SourceGroup, pad, source_file_spec
+from orchestration.sources.opportunity_insights import configured_files, load_tract_outcomes
 
 GROUP = "atlas"
 CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"
@@ -112,28 +111,22 @@ SOURCES = [
 
 class TractOutcomesConfig(Config):
     """Path to an official Opportunity Insights tract outcomes file (`tract_outcomes_simple.csv`
-    style). Empty (the default) loads no rows: the bundled data has no full-width tract file."""
+    style). Empty (the default) reads env MOBILITY_ATLAS_TRACT_OUTCOMES; with neither, the
+    table is empty: the bundled data has no full-width tract file."""
 
     path: str = ""
 
 
-tract_outcomes_file = source_file_spec(
-    "atlas_tract_outcomes", GROUP, ["<configured tract_outcomes_simple.csv>"],
-    "Official Opportunity Insights tract outcomes file, when configured.",
-)
-
-
-@asset(
-    key=AssetKey(["raw", "atlas_tract_outcomes"]),
-    group_name=GROUP,
-    deps=[tract_outcomes_file.key],
-    kinds={"duckdb"},
+tract_outcomes = CustomTable(
+    table="atlas_tract_outcomes",
+    group=GROUP,
     description="Official Opportunity Insights tract outcomes in long form: one row per tract, "
     "outcome, race, gender and parent percentile with standard error and count. Empty unless "
     "a file is configured (env MOBILITY_ATLAS_TRACT_OUTCOMES or run config).",
+    file_spec=source_file_spec("atlas_tract_outcomes", GROUP, ["$MOBILITY_ATLAS_TRACT_OUTCOMES"],
+                               "Official Opportunity Insights tract outcomes file, when configured."),
+    files=configured_files,
+    load=lambda con, home, config: load_tract_outcomes(config.path, con),
 )
-def atlas_tract_outcomes(config: TractOutcomesConfig, warehouse: Warehouse) -> MaterializeResult:
-    return load_tract_outcomes(config.path, warehouse)
 
-
-assets = [part for spec in SOURCES for part in raw_asset(spec)] + [tract_outcomes_file, atlas_tract_outcomes]
+sources = SourceGroup("atlas", SOURCES, [tract_outcomes], TractOutcomesConfig)

@@ -1,6 +1,6 @@
 """Geography: tract-to-place crosswalks, tract population centres, county-to-place factors."""
 
-from orchestration.ingest import SourceFile, pad, raw_asset
+from orchestration.ingest import SourceFile, SourceGroup, pad
 
 GROUP = "geography"
 CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"
@@ -92,4 +92,4 @@ SOURCES = [
     ),
 ]
 
-assets = [part for spec in SOURCES for part in raw_asset(spec)]
+sources = SourceGroup("geography", SOURCES)

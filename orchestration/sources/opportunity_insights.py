@@ -11,12 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dagster import MaterializeResult
-
 import duckdb
 
 from orchestration.ingest import SourceFileError, file_sha256, pad, write_raw_table
-from orchestration.resources import Warehouse
 
 TABLE = "raw.atlas_tract_outcomes"
 RACES = "pooled|white|black|hisp|asian|natam|other"
@@ -101,13 +98,19 @@ def _check_numeric(con, path: Path) -> None:
         raise SourceFileError(f"{path}: rule 'outcome values are numbers' broken: {rows}")
 
 
-def load_tract_outcomes(configured: str, warehouse: Warehouse) -> MaterializeResult:
+def configured_files(configured: str = "") -> list[Path]:
+    """The file given in run config, else env MOBILITY_ATLAS_TRACT_OUTCOMES; none when neither is set."""
     location = configured or os.environ.get("MOBILITY_ATLAS_TRACT_OUTCOMES", "")
-    if not location:
+    return [Path(location)] if location else []
+
+
+def load_tract_outcomes(configured: str, con: duckdb.DuckDBPyConnection) -> dict:
+    files = configured_files(configured)
+    if not files:
         return write_raw_table(
-            warehouse, "atlas_tract_outcomes", lambda con: con.execute(EMPTY_TABLE), "(none configured)", ""
+            con, "atlas_tract_outcomes", lambda con: con.execute(EMPTY_TABLE), "(none configured)", ""
         )
-    path = Path(location)
+    (path,) = files
     if not path.exists():
         raise SourceFileError(f"{path}: file not found (rule: configured tract outcomes file)")
     probe = duckdb.connect()
@@ -120,7 +123,7 @@ def load_tract_outcomes(configured: str, warehouse: Warehouse) -> MaterializeRes
         )
     _check_numeric(probe, path)
     return write_raw_table(
-        warehouse,
+        con,
         "atlas_tract_outcomes",
         lambda con: con.execute(f"create or replace table {TABLE} as {_long_form_sql(path)}"),
         str(path),

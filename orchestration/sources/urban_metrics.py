@@ -5,7 +5,7 @@ is the place GEOID. Each metric carries `_quality` (1 good, 2 marginal, 3 poor) 
 some, `_lb`/`_ub` confidence bounds.
 """
 
-from orchestration.ingest import SourceFile, pad, raw_asset
+from orchestration.ingest import SourceFile, SourceGroup, pad
 
 GROUP = "urban_metrics"
 PROVENANCE = "Urban Institute, Upward Mobility Framework, repository UI-Research/mobility-from-poverty"
@@ -50,4 +50,4 @@ SOURCES = [
     for table, (file, description, metrics) in FILES.items()
 ]
 
-assets = [part for spec in SOURCES for part in raw_asset(spec)]
+sources = SourceGroup("urban_metrics", SOURCES)

@@ -3,7 +3,7 @@
 
 import csv
 
-from orchestration.ingest import SourceFile, pad, raw_asset, source_dir
+from orchestration.ingest import SourceFile, SourceGroup, pad, source_dir
 
 GROUP = "geography"
 REGISTRY_FILE = "city_registry.csv"
@@ -30,4 +30,4 @@ def registry_counties() -> list[str]:
     return list(dict.fromkeys(c.strip().zfill(5) for c in counties if c.strip()))
 
 
-assets = list(raw_asset(SOURCE))
+sources = SourceGroup("registry", [SOURCE])
