@@ -20,6 +20,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
 
 from orchestration import settings
+from orchestration.declarations import geoid_widths, source_columns
 from orchestration.resources import Warehouse
 
 
@@ -36,12 +37,15 @@ class SourceFile:
     group: str
     description: str
     select: str  # select list over the reader; pads GEOIDs, renames nothing else
-    required_columns: tuple[str, ...]
-    geoid_widths: dict[str, int] = field(default_factory=dict)  # output column -> digits
     read_options: str = "header = true"
     reader: str = "csv"
     where: str = "true"
     provenance: str = ""
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """The columns its dbt source declares (with their rules) must be in the file."""
+        return tuple(source_columns(self.table))
 
 
 def source_dir() -> Path:
@@ -160,7 +164,6 @@ def write_raw_table(
     create: Callable[[duckdb.DuckDBPyConnection], None],
     source: str,
     sha256: str,
-    geoid_widths: dict[str, int] | None = None,
 ) -> dict:
     """Run `create` (which builds `raw.<table>`), check its GEOIDs and log the load, all in
     one transaction: a failure leaves the previous raw table as it was. Returns the metadata."""
@@ -168,7 +171,7 @@ def write_raw_table(
     con.execute("begin transaction")
     try:
         create(con)
-        check_geoids(con, f"raw.{table}", geoid_widths or {}, source)
+        check_geoids(con, f"raw.{table}", geoid_widths(table), source)
         rows = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
         loaded_at = record_load(con, table, source, sha256, rows)
         con.execute("commit")
@@ -195,7 +198,7 @@ def load_source(spec: SourceFile, con: duckdb.DuckDBPyConnection, home: Path) ->
         con.execute(f"create or replace table raw.{spec.table} as select {spec.select} from incoming where {spec.where}")
         con.execute("drop table incoming")
 
-    return write_raw_table(con, spec.table, create, str(path), file_sha256(path), spec.geoid_widths)
+    return write_raw_table(con, spec.table, create, str(path), file_sha256(path))
 
 
 def source_file_spec(table: str, group: str, paths: list[str], description: str) -> AssetSpec:

@@ -48,9 +48,6 @@ REGISTRY_SOURCES = [
         description="Pilot program registry: one row per pilot with its city, topic, design "
         "(randomised, matched_comparison, pre_post), start and end dates and main outcome.",
         select="* replace (lpad(city_geoid, 7, '0') as city_geoid)",
-        required_columns=("pilot_id", "city_geoid", "pilot_name", "topic", "design", "start_date", "end_date",
-                          "main_outcome"),
-        geoid_widths={"city_geoid": 7},
         read_options="header = true, all_varchar = true",
         provenance="Maintained by the project: the pilot data contract's program registry",
     ),
@@ -61,8 +58,6 @@ REGISTRY_SOURCES = [
         description="Outcomes each pilot tracks: type (binary, continuous), the direction that counts as "
         "better, unit, and the threshold that counts as reaching the outcome.",
         select="*",
-        required_columns=("pilot_id", "outcome", "outcome_type", "better_direction", "unit", "success_threshold",
-                          "description"),
         read_options="header = true, all_varchar = true",
         provenance="Maintained by the project: the pilot data contract's outcome registry",
     ),

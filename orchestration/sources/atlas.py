@@ -18,8 +18,6 @@ SOURCES = [
         description="Mean household income at age 35 (dollars) for children of 25th-percentile "
         "parents, all races and genders, per 2010 tract, with the Atlas neighbourhood name.",
         select=f"* replace ({pad('tract', 11)} as tract)",
-        required_columns=("tract", "Name", "Household_Income_at_Age_35_rP_gP_p25"),
-        geoid_widths={"tract": 11},
         read_options=CSV,
         provenance=ATLAS,
     ),
@@ -30,8 +28,6 @@ SOURCES = [
         description="Share of children of 25th-percentile parents reaching the top 20% of "
         "household income, per 2010 tract.",
         select=f"* replace ({pad('tract', 11)} as tract)",
-        required_columns=("tract", "Name", "Frac._in_Top_20%_Based_on_Household_Income_rP_gP_p25"),
-        geoid_widths={"tract": 11},
         read_options=CSV,
         provenance=ATLAS,
     ),
@@ -42,9 +38,6 @@ SOURCES = [
         description="Official county estimates: household income rank (kfr) and incarceration "
         "(jail) at p25 by race and gender, with standard errors and counts.",
         select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county)",
-        required_columns=("state", "county", "kfr_pooled_pooled_p25", "kfr_pooled_pooled_p25_se",
-                          "pooled_pooled_count"),
-        geoid_widths={"state": 2, "county": 3},
         read_options=CSV,
         provenance="Opportunity Atlas replication data, Harvard Dataverse doi:10.7910/DVN/NKCQM1",
     ),
@@ -55,8 +48,6 @@ SOURCES = [
         description="Social Capital Atlas county measures: economic connectedness with "
         "standard errors, exposure, bias, clustering, civic organisations.",
         select=f"* replace ({pad('county', 5)} as county)",
-        required_columns=("county", "county_name", "ec_county", "ec_se_county"),
-        geoid_widths={"county": 5},
         read_options=CSV,
         provenance="Chetty et al. (2022), Social capital I, Nature; Social Capital Atlas",
     ),
@@ -68,8 +59,6 @@ SOURCES = [
         "parents by race, per 2010 tract, with kid counts (the weights).",
         select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county, "
         f"{pad('tract', 6)} as tract)",
-        required_columns=("state", "county", "tract", "kir_pooled_p25", "kid_pooled_n"),
-        geoid_widths={"state": 2, "county": 3, "tract": 6},
         read_options=CSV,
         provenance=RACE,
     ),
@@ -79,7 +68,6 @@ SOURCES = [
         group=GROUP,
         description="National individual income rank by parent percentile, race and gender.",
         select="*",
-        required_columns=("par_pctile", "kid_race", "gender", "n_kir", "kir"),
         read_options=CSV,
         provenance=RACE,
     ),
@@ -89,8 +77,6 @@ SOURCES = [
         group=GROUP,
         description="Commuting zone of every county (1990 commuting zones).",
         select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county)",
-        required_columns=("cz", "state", "county", "czname"),
-        geoid_widths={"state": 2, "county": 3},
         read_options=CSV,
         provenance=RACE,
     ),
@@ -101,8 +87,6 @@ SOURCES = [
         description="Tract covariate: mean household income in 2000 (dollars).",
         select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county, "
         f"{pad('tract', 6)} as tract)",
-        required_columns=("tract", "county", "state", "hhinc_mean2000"),
-        geoid_widths={"state": 2, "county": 3, "tract": 6},
         read_options=CSV,
         provenance=RACE,
     ),

@@ -27,8 +27,6 @@ SOURCES = [
         group=GROUP,
         description="Population of every county by year (Census estimates).",
         select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county)",
-        required_columns=("year", "state", "county", "county_name", "population"),
-        geoid_widths={"state": 2, "county": 3},
         read_options=CSV + ", types = {'state': 'VARCHAR', 'county': 'VARCHAR'}",
         provenance=URBAN_POP,
     ),
@@ -38,8 +36,6 @@ SOURCES = [
         group=GROUP,
         description="Population of every place of 75,000+ people by year (Census estimates).",
         select=f"* replace ({pad('state', 2)} as state, {pad('place', 5)} as place)",
-        required_columns=("year", "state", "place", "place_name", "population"),
-        geoid_widths={"state": 2, "place": 5},
         read_options=CSV + ", types = {'state': 'VARCHAR', 'place': 'VARCHAR'}",
         provenance=URBAN_POP,
     ),
@@ -50,8 +46,6 @@ SOURCES = [
         description="Hamilton County OH tract measures from ACS 5-year 2010-2021 on 2010 "
         "tracts, each estimate with its margin of error (`_moe`, 90%).",
         select=f"* replace ({pad('census_tract_id_2010', 11)} as census_tract_id_2010)",
-        required_columns=("census_tract_id_2010", "year", "fraction_poverty", "fraction_poverty_moe"),
-        geoid_widths={"census_tract_id_2010": 11},
         read_options=CSV,
         provenance=CODEC,
     ),
@@ -62,8 +56,6 @@ SOURCES = [
         description="Hamilton County OH tract measures from ACS 5-year 2023 on 2020 tracts "
         "(estimates only).",
         select=f"* replace ({pad('census_tract_id_2020', 11)} as census_tract_id_2020)",
-        required_columns=("census_tract_id_2020", "year", "prop_poverty"),
-        geoid_widths={"census_tract_id_2020": 11},
         reader="json",
         read_options="format = 'array'",
         provenance=CODEC,
@@ -144,7 +136,7 @@ def load_api_table(table: str, requests: list[ApiRequest], config: CensusApiConf
         con.execute(f"create or replace table raw.{table} as select * from incoming")
         con.unregister("incoming")
 
-    return write_raw_table(con, table, create, ", ".join(str(f) for f in files), files_sha256(files), {"tract_geoid": 11})
+    return write_raw_table(con, table, create, ", ".join(str(f) for f in files), files_sha256(files))
 
 
 def api_table(table: str, requests: list[ApiRequest], description: str, file_description: str) -> CustomTable:

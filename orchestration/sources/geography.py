@@ -21,8 +21,6 @@ def tract_place(vintage: int) -> SourceFile:
         description=f"Every {vintage} tract whose centroid lies in a 2021 Census place, with the "
         "place FIPS, name and type. Tracts outside any place are absent.",
         select=f"* replace ({pad('TRACTID', 11)} as TRACTID, {pad('PLACEID', 5)} as PLACEID)",
-        required_columns=("STATE", "COUNTY", "TRACTID", "PLACEID", "PLACE", "PLACE_TYPE"),
-        geoid_widths={"TRACTID": 11, "PLACEID": 5},
         read_options=CSV + CENTROID_TYPES,
         provenance=MARKLEY,
     )
@@ -36,8 +34,6 @@ def tract_centers(vintage: int) -> SourceFile:
         description=f"Population-weighted centre and total population of every {vintage} tract.",
         select=f"* replace ({pad('GEOID', 11)} as GEOID, {pad('STATEFP', 2)} as STATEFP, "
         f"{pad('COUNTYFP', 3)} as COUNTYFP, {pad('TRACTCE', 6)} as TRACTCE)",
-        required_columns=("GEOID", "STATEFP", "COUNTYFP", "TRACTCE", "POPULATION", "LATITUDE", "LONGITUDE"),
-        geoid_widths={"GEOID": 11, "STATEFP": 2, "COUNTYFP": 3, "TRACTCE": 6},
         read_options=CSV + CENTER_TYPES,
         provenance=CENPOP,
     )
@@ -56,8 +52,6 @@ SOURCES = [
         "the counties around the registry cities.",
         select=f"* replace ({pad('GEOID', 11)} as GEOID, {pad('STATEFP', 2)} as STATEFP, "
         f"{pad('COUNTYFP', 3)} as COUNTYFP, {pad('TRACTCE', 6)} as TRACTCE)",
-        required_columns=("GEOID", "STATEFP", "COUNTYFP", "TRACTCE", "ALAND", "AWATER"),
-        geoid_widths={"GEOID": 11, "STATEFP": 2, "COUNTYFP": 3, "TRACTCE": 6},
         read_options=CSV + ", types = {'GEOID': 'VARCHAR', 'STATEFP': 'VARCHAR', "
         "'COUNTYFP': 'VARCHAR', 'TRACTCE': 'VARCHAR', 'NAME': 'VARCHAR'}",
         provenance="Census Bureau TIGER/Line 2019 (public domain)",
@@ -70,8 +64,6 @@ SOURCES = [
         "(`afact`: share of the county's 2010 population in the place; `AFACT2` the reverse).",
         select=f"* replace ({pad('county14', 5)} as county14, {pad('state', 2)} as state, "
         f"{pad('placefp14', 5)} as placefp14)",
-        required_columns=tuple(GEOCORR_2018_COLUMNS),
-        geoid_widths={"county14": 5, "state": 2, "placefp14": 5},
         # Row 2 repeats the header as labels: skip both and name the columns.
         read_options="header = false, skip = 2, nullstr = ['NA', '', ' '], sample_size = -1, "
         f"names = {GEOCORR_2018_COLUMNS}, types = {{'county14': 'VARCHAR', 'state': 'VARCHAR', "
@@ -85,8 +77,6 @@ SOURCES = [
         description="Geocorr 2022 county-to-place allocation factors for 2022 onwards.",
         select=f"* replace ({pad('countyfip', 5)} as countyfip, {pad('state', 2)} as state, "
         f"{pad('place', 5)} as place)",
-        required_columns=("countyfip", "state", "place", "afact", "afact2", "population"),
-        geoid_widths={"countyfip": 5, "state": 2, "place": 5},
         read_options=CSV + ", types = {'countyfip': 'VARCHAR', 'state': 'VARCHAR', 'place': 'VARCHAR'}",
         provenance=GEOCORR,
     ),

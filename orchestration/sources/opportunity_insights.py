@@ -128,5 +128,4 @@ def load_tract_outcomes(configured: str, con: duckdb.DuckDBPyConnection) -> dict
         lambda con: con.execute(f"create or replace table {TABLE} as {_long_form_sql(path)}"),
         str(path),
         file_sha256(path),
-        {"tract_geoid": 11},
     )

@@ -15,9 +15,6 @@ SOURCE = SourceFile(
     description="Registry cities: place GEOID (state + place FIPS), name, state, counties "
     "(semicolon-separated county GEOIDs) and the city's pilot topic.",
     select=f"* replace ({pad('city_geoid', 7)} as city_geoid, {pad('state_fips', 2)} as state_fips)",
-    required_columns=("city_geoid", "city_name", "state_abbr", "state_fips", "county_geoids",
-                      "pilot_topic", "pilot_name"),
-    geoid_widths={"city_geoid": 7, "state_fips": 2},
     read_options="header = true, all_varchar = true",
     provenance="Maintained by the project: What Works Cities Economic Mobility Initiative cities",
 )

@@ -13,26 +13,26 @@ READ = "header = true, nullstr = ['NA', ''], sample_size = -1, types = {'state':
 
 FILES = {
     "urban_income": ("metrics_income_place_all_longitudinal.csv", "Household income at the 20th, 50th "
-                     "and 80th percentiles (dollars) with bounds.", ("pctl_income_20", "pctl_income_50", "pctl_income_80")),
+                     "and 80th percentiles (dollars) with bounds."),
     "urban_employment": ("metrics_employment_place_all_longitudinal.csv", "Share of adults 25-54 employed, "
-                         "with bounds.", ("share_employed",)),
+                         "with bounds."),
     "urban_college": ("metrics_college_place_all_longitudinal.csv", "Share of 19-20 year olds with a high "
-                      "school degree, with bounds.", ("share_hs_degree",)),
+                      "school degree, with bounds."),
     "urban_housing": ("housing_place_2014_2015_2016_2017_2018_2019_2021_2022_2023.csv", "Affordable and "
-                      "available housing units per 100 low-income households, by tenure.", ("share_affordable_80_ami",)),
+                      "available housing units per low-income household (a ratio), by tenure."),
     "urban_poverty_exposure": ("poverty-exposure_city.csv", "Share of people in poverty who live in "
-                               "high-poverty neighbourhoods.", ("share_poverty_exposure",)),
+                               "high-poverty neighbourhoods."),
     "urban_race_exposure": ("race-ethnicity-exposure-city.csv", "Exposure of each race-ethnicity group "
-                            "to neighbours of other groups.", ("share_black_nh_exposure",)),
+                            "to neighbours of other groups."),
     "urban_digital_access": ("digital_access_place_all_longitudinal.csv", "Share of households with "
-                             "broadband and a computer.", ("share_digital_access",)),
+                             "broadband and a computer."),
     "urban_economic_connectedness": ("economic_connectedness_version2025_place_2022.csv", "Economic "
-                                     "connectedness (Social Capital Atlas) per place.", ("share_economic_connectedness",)),
+                                     "connectedness (Social Capital Atlas) per place."),
     "urban_crime_rates": ("rates_crime_place_all.csv", "Reported violent and property crimes per "
-                          "100,000 people.", ("rate_crime_violent", "rate_crime_property")),
+                          "100,000 people."),
     "urban_race_share_metrics": ("63_mobility-metrics_place_race-share_longitudinal.csv", "Debt in "
                                  "collections, air hazard index, transit commuting and transportation cost, "
-                                 "for all residents and by neighbourhood race share.", ("subgroup", "share_debt_coll")),
+                                 "for all residents and by neighbourhood race share."),
 }
 
 SOURCES = [
@@ -42,12 +42,10 @@ SOURCES = [
         group=GROUP,
         description=description,
         select=f"* replace ({pad('state', 2)} as state, {pad('place', 5)} as place)",
-        required_columns=("year", "state", "place", *metrics),
-        geoid_widths={"state": 2, "place": 5},
         read_options=READ,
         provenance=PROVENANCE,
     )
-    for table, (file, description, metrics) in FILES.items()
+    for table, (file, description) in FILES.items()
 ]
 
 sources = SourceGroup("urban_metrics", SOURCES)
