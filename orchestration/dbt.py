@@ -61,12 +61,15 @@ def manifest() -> dict:
 
 
 def failure_message(result) -> str:
+    """The failed models and tests with dbt's reason, and the models skipped because of them."""
     if result.exception is not None:
         return f"dbt build failed: {result.exception}"
-    failed = [r for r in getattr(result.result, "results", []) if r.status in ("error", "fail", "runtime error")]
-    lines = [f"  {r.node.resource_type} {r.node.name}: {str(r.message or r.status).strip()}" for r in failed]
-    skipped = sum(1 for r in getattr(result.result, "results", []) if r.status == "skipped")
-    return "\n".join([f"dbt build failed ({len(failed)} failed, {skipped} skipped downstream):", *lines])
+    results = getattr(result.result, "results", [])
+    failed = [f"  {r.node.resource_type} {r.node.name}: {str(r.message or r.status).strip()}"
+              for r in results if r.status in ("error", "fail", "runtime error")]
+    skipped = sorted(r.node.name for r in results if r.status == "skipped" and r.node.resource_type == "model")
+    return "\n".join([f"dbt build failed ({len(failed)} failed); models skipped: {', '.join(skipped) or 'none'}",
+                      *failed])
 
 
 def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
