@@ -86,7 +86,9 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     parse_state = settings.dbt_target_dir() / "partial_parse.msgpack"
     if parse_state.exists():
         shutil.copy(parse_state, target / parse_state.name)
-    args = ["build", "--quiet", "--project-dir", str(dbt.project_dir), "--profiles-dir", str(dbt.profiles_dir),
+    # A large subset is selected through a generated selector in a temporary project copy.
+    project_dir = params.dbt_project.project_dir if params.dbt_project else dbt.project_dir
+    args = ["build", "--quiet", "--project-dir", str(project_dir), "--profiles-dir", str(dbt.profiles_dir),
             "--target-path", str(target), "--log-path", str(target), *params.selection_args]
     if params.indirect_selection:
         args += ["--indirect-selection", params.indirect_selection]
