@@ -49,9 +49,9 @@ ui: manifest
 docs: $(BIN)/.installed
 	$(BIN)/python -m orchestration.quality.docs
 
+# A warm build against the engine floor (DuckDB alone); prints figures, asserts nothing.
 bench: manifest
-	$(BIN)/python bench/build_warehouse.py
-	$(BIN)/python bench/quality_checks.py
+	$(BIN)/python bench/run
 
 clean:
 	rm -rf $(MOBILITY_HOME)

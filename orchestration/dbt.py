@@ -1,21 +1,21 @@
-"""dbt models as Dagster assets, one `@dbt_assets` definition (one `dbt build`) per step.
+"""dbt models as Dagster assets: one `@dbt_assets` step runs `dbt build` for every layer.
 
-Staging runs as its own step so that the blocking checks on staging models stop everything
-downstream of them (inside one dbt step, every selected model would already have run by the
-time a check could object). Intermediate models have no suites of their own: their dbt tests
-gate the marts inside the same `dbt build`, so the two layers share a step and a dbt start-up.
+Blocking Great Expectations checks sit on raw tables (before the step) and marts (after it);
+between layers, dbt's own tests gate their children inside the one `dbt build` by skipping
+them. dbt runs inside the build process (`dbtRunner`): a dbt subprocess would import dbt
+again and stream its log through a pipe for every build.
 """
 
-import importlib.metadata
 import json
 import shutil
-from collections.abc import Mapping
-from functools import cached_property
+from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
-from packaging import version
+from dagster import AssetExecutionContext, AssetKey, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration import settings
 
@@ -27,7 +27,8 @@ dbt_project = DbtProject(
     target_path=settings.dbt_target_dir(),
 )
 
-STEPS = {"staging": ("staging",), "marts": ("intermediate", "marts")}
+# dbt's events for a finished node: the only ones that become Dagster events.
+RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
 
 
 def ensure_manifest() -> None:
@@ -51,47 +52,78 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return dbt_resource_props["schema"]
 
 
-def step_assets(step: str, layers: tuple[str, ...]):
-    @dbt_assets(
-        manifest=dbt_project.manifest_path,
-        project=dbt_project,
-        select=" ".join(f"path:models/{layer}" for layer in layers),
-        name=f"dbt_{step}",
-        dagster_dbt_translator=WarehouseTranslator(),
-    )
-    def _build(context: AssetExecutionContext, dbt: DbtCliResource):
-        invocation = dbt.cli(["build"], context=context)
-        yield from invocation.stream()
-        # Each run gets its own artifacts folder; a failed run's stays for inspection.
-        shutil.rmtree(invocation.target_path, ignore_errors=True)
-
-    return _build
+TRANSLATOR = WarehouseTranslator()
 
 
-def steps_with_models() -> dict[str, tuple[str, ...]]:
-    manifest = json.loads(dbt_project.manifest_path.read_text())
-    paths = [n["original_file_path"] for n in manifest["nodes"].values() if n["resource_type"] == "model"]
-    present = {layer for layer in ("staging", "intermediate", "marts") if any(p.startswith(f"models/{layer}/") for p in paths)}
-    return {step: tuple(l for l in layers if l in present) for step, layers in STEPS.items() if present & set(layers)}
+@cache
+def manifest() -> dict:
+    return json.loads(dbt_project.manifest_path.read_text())
+
+
+def failure_message(result) -> str:
+    """The failed models and tests with dbt's reason, and the models skipped because of them."""
+    if result.exception is not None:
+        return f"dbt build failed: {result.exception}"
+    results = getattr(result.result, "results", [])
+    failed = [f"  {r.node.resource_type} {r.node.name}: {str(r.message or r.status).strip()}"
+              for r in results if r.status in ("error", "fail", "runtime error")]
+    skipped = sorted(r.node.name for r in results if r.status == "skipped" and r.node.resource_type == "model")
+    return "\n".join([f"dbt build failed ({len(failed)} failed); models skipped: {', '.join(skipped) or 'none'}",
+                      *failed])
+
+
+def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+    """`dbt build` of the selected models in this process; one Dagster event per finished
+    model or test, as dagster-dbt translates them, then a step failure naming what failed."""
+    from dbt.cli.main import dbtRunner
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt_common.events.functions import msg_to_dict
+
+    params = get_updated_cli_invocation_params_for_context(context, manifest(), TRANSLATOR)
+    # Each run gets its own artifacts folder, seeded with the partial-parse state.
+    target = settings.dbt_target_dir() / f"{context.op_def.name}-{context.run_id[:8]}"
+    target.mkdir(parents=True, exist_ok=True)
+    parse_state = settings.dbt_target_dir() / "partial_parse.msgpack"
+    if parse_state.exists():
+        shutil.copy(parse_state, target / parse_state.name)
+    # A large subset is selected through a generated selector in a temporary project copy.
+    project_dir = params.dbt_project.project_dir if params.dbt_project else dbt.project_dir
+    args = ["build", "--quiet", "--project-dir", str(project_dir), "--profiles-dir", str(dbt.profiles_dir),
+            "--target-path", str(target), "--log-path", str(target), *params.selection_args]
+    if params.indirect_selection:
+        args += ["--indirect-selection", params.indirect_selection]
+
+    finished: list[dict] = []  # appended from dbt's worker threads
+
+    def on_event(msg) -> None:
+        if msg.info.name in RESULT_EVENTS:
+            finished.append(msg_to_dict(msg))
+
+    try:
+        result = dbtRunner(callbacks=[on_event]).invoke(args)
+    finally:
+        DuckDBConnectionManager.close_all_connections()  # the check processes open the file next
+    for raw in finished:
+        event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+        yield from event.to_default_asset_events(manifest(), TRANSLATOR, context, target, dbt_project)
+    if not result.success:
+        raise Failure(failure_message(result))
+    # A failed run's artifacts and dbt.log stay for inspection.
+    shutil.rmtree(target, ignore_errors=True)
 
 
 ensure_manifest()
-assets = [step_assets(step, layers) for step, layers in steps_with_models().items()]
 
 
-class WarehouseDbtCli(DbtCliResource):
-    """dagster-dbt, on every dbt run, asks `dbt --version` in a subprocess and builds a dbt
-    adapter in-process (together about 6 s a run here, two runs a build). The adapter only
-    serves column-metadata fetches, which the warehouse does not use, and the version is the
-    installed dbt-core's."""
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="dbt_models",
+            dagster_dbt_translator=TRANSLATOR)
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt_build(context, dbt)
 
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
 
-    def _initialize_dbt_core_adapter(self, args):
-        return None
+assets = [dbt_models]
 
 
 def dbt_resource() -> DbtCliResource:
-    return WarehouseDbtCli(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR))
+    """Where the dbt project and its profile live."""
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR))

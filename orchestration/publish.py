@@ -37,8 +37,7 @@ COUNTED_SCHEMAS = ("raw", "staging", "intermediate", "marts")
 
 def mart_keys() -> list[AssetKey]:
     """Every model under models/marts (pilots included), read from the dbt manifest."""
-    marts_step = next(a for a in dbt.assets if a.node_def.name == "dbt_marts")
-    return sorted((k for k in marts_step.keys if k.path[0] == "marts"), key=lambda k: k.to_user_string())
+    return sorted((k for a in dbt.assets for k in a.keys if k.path[0] == "marts"), key=lambda k: k.to_user_string())
 
 
 def failed_checks(context: AssetExecutionContext, check_keys: Sequence[AssetCheckKey]) -> list[str]:

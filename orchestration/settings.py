@@ -37,10 +37,10 @@ def export_environment() -> None:
     home = mobility_home()
     os.environ["MOBILITY_HOME"] = str(home)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    # dagster-dbt gives every dbt run its own folder under this one and copies the
-    # partial-parse state from here: without it each run re-parses the whole project.
+    # Every dbt run gets its own folder under this one, seeded with the partial-parse state
+    # kept here: without it each run re-parses the whole project.
     os.environ["DBT_TARGET_PATH"] = str(dbt_target_dir())
-    # dbt runs as a subprocess: find it beside this interpreter even when the venv is not activated.
+    # `dbt parse` runs as a subprocess: find dbt beside this interpreter even when the venv is not activated.
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")

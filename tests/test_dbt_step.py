@@ -1,0 +1,35 @@
+"""The dbt step: a failing dbt test on an intermediate model skips the models built on it,
+fails the step naming the test, and every model that did build is recorded."""
+
+import shutil
+
+import duckdb
+from dagster import DagsterInstance, materialize
+
+from orchestration import dbt
+
+
+def test_failing_dbt_test_skips_children_and_fails_the_step(built_warehouse, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(built_warehouse, home / "build.duckdb")
+    monkeypatch.setenv("MOBILITY_HOME", str(home))
+    con = duckdb.connect(str(home / "build.duckdb"))
+    # A repeated tract breaks int_tract_city's unique (tract, vintage) test.
+    con.execute("insert into raw.geo_tract_place_2020 select * from raw.geo_tract_place_2020 where place is not null limit 1")
+    con.close()
+
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize([dbt.dbt_models], resources={"dbt": dbt.dbt_resource()}, instance=instance,
+                             raise_on_error=False)
+
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data.error.message
+    assert "unique_combination_of_columns_int_tract_city_tract_geoid__tract_vintage" in failure
+    assert "int_places" in failure  # named among the skipped models
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "intermediate/int_tract_city" in materialized
+    assert "intermediate/int_places" not in materialized and "marts/city_mobility" not in materialized
+    assert "marts/dim_city" in materialized  # not downstream of the failed test
+    failed_checks = [c.check_name for c in result.get_asset_check_evaluations() if not c.passed]
+    assert failed_checks == ["unique_combination_of_columns_int_tract_city_tract_geoid__tract_vintage"]
