@@ -74,5 +74,5 @@ def run_downstream_of(raw_table: str, home: Path, include_publish: bool = True) 
         success=result.success,
         materialized={e.asset_key.to_user_string() for e in result.get_asset_materialization_events()},
         checks={c.asset_key.to_user_string(): c for c in result.get_asset_check_evaluations()},
-        failures=[e.message or "" for e in result.all_events if e.is_step_failure],
+        failures=[e.step_failure_data.error.to_string() for e in result.all_events if e.is_step_failure],
     )
