@@ -235,6 +235,7 @@ class SourceGroup:
         self.name = name
         self.files = files
         self.custom = list(custom)
+        self.config = config
         self.assets = [
             *(source_file_spec(s.table, s.group, [f"seeds/{s.path}"], s.provenance or s.description) for s in files),
             *(c.file_spec for c in self.custom),
