@@ -1,40 +1,36 @@
 -- Atlas outcomes per 2010 tract in one long shape, each with the weight a city or county
 -- mean gives it: kid counts where the source publishes them, else the tract's 2010 population.
+
+-- Outcomes published for the pooled subgroup at p25 only, one column per model: (model, column, unit, source).
+{% set pooled_p25_columns = [
+    ('stg_atlas__tract_household_income', 'household_income_at_35_p25', 'dollars', 'atlas_tract_household_income'),
+    ('stg_atlas__tract_top20_share', 'share_top20_p25', 'share 0-1', 'atlas_tract_top20_share'),
+] %}
+
 with tract_populations as (
     select tract_geoid, population
     from {{ ref('stg_geography__tract_centers_2010') }}
 ),
 
-household_income as (
+pooled_p25_outcomes as (
+{%- for model, column, unit, source in pooled_p25_columns %}
     select
         tract_geoid,
-        'household_income_at_35_p25' as outcome,
+        '{{ column }}' as outcome,
         'pooled' as race,
         'pooled' as gender,
         25 as parent_pctile,
-        household_income_at_35_p25 as estimate,
+        {{ column }} as estimate,
         cast(null as double) as se,
         cast(null as double) as count_children,
-        'dollars' as unit,
-        'atlas_tract_household_income' as source
-    from {{ ref('stg_atlas__tract_household_income') }}
-    where household_income_at_35_p25 is not null
-),
-
-top20_share as (
-    select
-        tract_geoid,
-        'share_top20_p25' as outcome,
-        'pooled' as race,
-        'pooled' as gender,
-        25 as parent_pctile,
-        share_top20_p25 as estimate,
-        cast(null as double) as se,
-        cast(null as double) as count_children,
-        'share 0-1' as unit,
-        'atlas_tract_top20_share' as source
-    from {{ ref('stg_atlas__tract_top20_share') }}
-    where share_top20_p25 is not null
+        '{{ unit }}' as unit,
+        '{{ source }}' as source
+    from {{ ref(model) }}
+    where {{ column }} is not null
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+{%- endfor %}
 ),
 
 income_rank_by_race as (
@@ -66,14 +62,7 @@ income_rank as (
 
 official_outcomes as (
     select
-        tract_geoid,
-        outcome,
-        race,
-        gender,
-        parent_pctile,
-        estimate,
-        se,
-        count_children,
+        * exclude (source_file),
         'as published' as unit,
         'atlas_tract_outcomes' as source
     from {{ ref('stg_atlas__tract_outcomes') }}
@@ -81,8 +70,7 @@ official_outcomes as (
 ),
 
 all_outcomes as (
-    select * from household_income
-    union all select * from top20_share
+    select * from pooled_p25_outcomes
     union all select * from income_rank
     union all select * from official_outcomes
 )

@@ -7,27 +7,12 @@
 
 with tract_rollups as (
     select
-        area_geoid as county_geoid,
-        outcome,
-        race,
-        gender,
-        parent_pctile,
-        estimate,
-        se,
-        lb,
-        ub,
-        count_children,
-        cast(population_covered as bigint) as population_weight,
-        weight_basis,
-        count_tracts,
-        count_tracts_area as count_tracts_county,
-        coverage_share,
-        cv,
-        quality,
-        quality_basis,
-        suppressed,
-        unit,
-        source
+        * exclude (area_type)
+        rename (
+            area_geoid as county_geoid,
+            population_covered as population_weight,
+            count_tracts_area as count_tracts_county
+        )
     from {{ ref('int_area_outcomes') }}
     where area_type = 'county'
 ),
@@ -82,7 +67,7 @@ official as (
 
 all_rows as (
     select * from tract_rollups
-    union all
+    union all by name
     select * from official
 ),
 

@@ -1,16 +1,6 @@
+-- The loader types the columns its source declares; the file a row came from stays in raw.
 with source as (
     select * from {{ source('pilots', 'pilot_outcomes') }}
 )
 
-select
-    city_geoid,
-    pilot_id,
-    participant_key,
-    outcome,
-    outcome_date,
-    value as outcome_value,
-    is_synthetic,
-    source_sha256,
-    source_row,
-    accepted_at
-from source
+select * exclude (source_file) rename (value as outcome_value) from source

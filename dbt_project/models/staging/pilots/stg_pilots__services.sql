@@ -1,16 +1,6 @@
+-- The loader types the columns its source declares; the file a row came from stays in raw.
 with source as (
     select * from {{ source('pilots', 'pilot_services') }}
 )
 
-select
-    city_geoid,
-    pilot_id,
-    participant_key,
-    service_date,
-    service_type,
-    amount,
-    is_synthetic,
-    source_sha256,
-    source_row,
-    accepted_at
-from source
+select * exclude (source_file) from source
