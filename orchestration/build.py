@@ -16,17 +16,21 @@ def summary(db_path) -> str:
     try:
         rows = con.execute(
             """
-            select schema_name, table_name from duckdb_tables()
+            select schema_name, table_name, false from duckdb_tables()
             union all
-            select schema_name, view_name from duckdb_views() where not internal
+            select schema_name, view_name, true from duckdb_views() where not internal
             order by 1, 2
             """
         ).fetchall()
         lines, current = [], None
-        for schema, table in rows:
+        for schema, table, is_view in rows:
             if schema != current:
                 lines.append(f"\n{schema}")
                 current = schema
+            # A view's rows are its table's: counting them would run every staging query again.
+            if is_view:
+                lines.append(f"  {table:<48} {'view':>10}")
+                continue
             count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
             lines.append(f"  {table:<48} {count:>10,} rows")
         return "\n".join(lines)

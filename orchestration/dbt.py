@@ -92,6 +92,8 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
             "--target-path", str(target), "--log-path", str(target), *params.selection_args]
     if params.indirect_selection:
         args += ["--indirect-selection", params.indirect_selection]
+    # Unit tests check model logic on fixed inputs, not the data: `make test` runs them.
+    args += ["--exclude-resource-type", "unit_test"]
 
     finished: list[dict] = []  # appended from dbt's worker threads
 
