@@ -16,14 +16,14 @@ it on source files before the table exists), `regex`, `mean: [min, max]`, `inter
 column of the same name), `known_county` (`true`: the first five digits are a known county; or
 the SQL that makes the county GEOID), `known_counties` (the SQL of a list of county GEOIDs) and
 `severity: warning` for all of that column's rules. Model and source meta: `keys` (the primary
-key) and `row_rules: [{rule, where, severity}]` (rows matching `where` break the rule). (A
-contract's `not_null` constraint needs no check: the database enforces it.) Every source table and every mart also gets the
-row-count rule: rows may not fall more than `row_drop_limit` (a dbt var) below the last publish.
+key) and `row_rules: [{rule, where, severity}]` (rows matching `where` break the rule). A
+contract's `not_null` constraint needs no check: the database enforces it. Every source table
+and every mart also gets the row-count rule: rows may not fall more than `row_drop_limit` (a
+dbt var) below the last publish.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,7 +186,3 @@ def declared_tables(manifest: dict) -> list[Declared]:
             tables.append(Declared(schema=schema, table=node["name"], description=node.get("description") or "",
                                    file=settings.DBT_PROJECT_DIR / declared_in, rules=tuple(rules)))
     return tables
-
-
-def load_manifest() -> dict:
-    return json.loads((settings.dbt_target_dir() / "manifest.json").read_text())

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from orchestration.quality.declared import Declared, declared_tables, load_manifest
+from orchestration.declarations import manifest as dbt_manifest
+from orchestration.quality.declared import Declared, declared_tables
 
 SEVERITIES = ("error", "warning")
 # Values the engine supplies to `{"$PARAMETER": "..."}` expressions at validation time.
@@ -134,7 +135,7 @@ def declared_suite(table: Declared) -> Suite:
 
 def load_suites(directory: Path, manifest: dict | None = None) -> list[Suite]:
     """The declared rules of every table, merged with its hand-written suite file if it has one."""
-    suites = {(t.schema, t.table): declared_suite(t) for t in declared_tables(manifest or load_manifest())}
+    suites = {(t.schema, t.table): declared_suite(t) for t in declared_tables(manifest or dbt_manifest())}
     for path in suite_files(directory):
         hand = load_suite(path, directory)
         key = (hand.schema, hand.table)
