@@ -6,10 +6,8 @@ them. dbt runs inside the build process (`dbtRunner`): a dbt subprocess would im
 again and stream its log through a pipe for every build.
 """
 
-import json
 import shutil
 from collections.abc import Iterator, Mapping
-from functools import cache
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, Failure
@@ -18,6 +16,7 @@ from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_contex
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration import settings
+from orchestration.declarations import manifest
 
 settings.export_environment()
 
@@ -53,11 +52,6 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
 
 TRANSLATOR = WarehouseTranslator()
-
-
-@cache
-def manifest() -> dict:
-    return json.loads(dbt_project.manifest_path.read_text())
 
 
 def failure_message(result) -> str:
