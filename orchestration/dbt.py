@@ -82,8 +82,10 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         shutil.copy(parse_state, target / parse_state.name)
     # A large subset is selected through a generated selector in a temporary project copy.
     project_dir = params.dbt_project.project_dir if params.dbt_project else dbt.project_dir
-    args = ["build", "--quiet", "--project-dir", str(project_dir), "--profiles-dir", str(dbt.profiles_dir),
-            "--target-path", str(target), "--log-path", str(target), *params.selection_args]
+    # The results travel in memory: no JSON artifacts, and dbt.log keeps warnings and errors only.
+    args = ["build", "--quiet", "--no-write-json", "--log-level-file", "warn", "--project-dir", str(project_dir),
+            "--profiles-dir", str(dbt.profiles_dir), "--target-path", str(target), "--log-path", str(target),
+            *params.selection_args]
     if params.indirect_selection:
         args += ["--indirect-selection", params.indirect_selection]
     # Unit tests check model logic on fixed inputs, not the data: `make test` runs them.
@@ -104,7 +106,7 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         yield from event.to_default_asset_events(manifest(), TRANSLATOR, context, target, dbt_project)
     if not result.success:
         raise Failure(failure_message(result))
-    # A failed run's artifacts and dbt.log stay for inspection.
+    # A failed run's compiled SQL and dbt.log stay for inspection.
     shutil.rmtree(target, ignore_errors=True)
 
 

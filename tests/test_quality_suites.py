@@ -72,7 +72,7 @@ def test_suite_for_missing_asset_is_an_error_at_load(tmp_path):
         ("marts/x.json", {"name": "marts.x", "expectations": [{**GOOD, "meta": {"rule": "r"}}]}, "meta.severity"),
         ("marts/x.json", {"name": "marts.x", "expectations": [{**GOOD, "meta": {"severity": "error"}}]}, "meta.rule"),
         ("marts/x.json", {"name": "marts.x", "expectations": [{**GOOD, "type": "expect_column_to_be_pretty"}]},
-         "Great Expectations rejects"),
+         "not a Great Expectations expectation type"),
         ("marts/x.json", {"name": "marts.x", "expectations": [{
             "type": "expect_table_row_count_to_be_between", "kwargs": {"min_value": {"$PARAMETER": "last_count * 0.8"}},
             "meta": {"severity": "error", "rule": "r"}}]}, "unknown parameter"),
@@ -83,3 +83,13 @@ def test_malformed_files_are_errors_naming_the_file(tmp_path, relative, document
     with pytest.raises(SuiteError, match=message) as raised:
         load_suites(directory)
     assert Path(relative).name in str(raised.value)
+
+
+def test_great_expectations_accepts_every_suite_and_rejects_bad_arguments_naming_the_file(tmp_path):
+    for shipped in load_suites(settings.EXPECTATIONS_DIR):
+        assert len(shipped.gx_suite().expectations) == len(shipped.rules)
+    directory = suite(tmp_path, "marts/dim_city.json", {"name": "marts.dim_city", "expectations": [
+        {**GOOD, "type": "expect_column_values_to_be_between", "kwargs": {"min_value": 0}}]})
+    bad = next(s for s in load_suites(directory) if s.table == "dim_city")
+    with pytest.raises(SuiteError, match=r"dim_city\.json: Great Expectations rejects the suite"):
+        bad.gx_suite()

@@ -31,7 +31,7 @@ from dagster import (
 
 from orchestration import settings
 from orchestration.quality import docs
-from orchestration.quality.baseline import published_row_count
+from orchestration.quality.baseline import published_row_counts
 from orchestration.quality.runner import Outcome, SuiteRun, validate_many
 from orchestration.quality.suites import Suite, load_suites, match_assets
 from orchestration.resources import Warehouse
@@ -39,14 +39,10 @@ from orchestration.resources import Warehouse
 CHECK_NAME = "expectations"
 
 
-def run_suite(suite: Suite, home: Path) -> tuple[SuiteRun, int | None]:
-    """Validate the suite on the build file under `home` and store the result for Data Docs.
-    Returns the run and the published row count it was compared with."""
-    return run_suite_group([suite], home)[0]
-
-
 def run_suite_group(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int | None]]:
-    baselines = [published_row_count(home, suite.asset_path) for suite in suites]
+    """Validate the suites on the build file under `home` and store the results for Data Docs.
+    Returns each run with the published row count it was compared with."""
+    baselines = published_row_counts(home, [suite.asset_path for suite in suites])
     runs = validate_many(
         [(suite, {"published_row_count": baseline or 0}) for suite, baseline in zip(suites, baselines)],
         Path(home) / "build.duckdb",
@@ -134,10 +130,8 @@ def warm_workers() -> None:
 
 
 def run_suites(suites: list[Suite], home: Path) -> Iterator[tuple[SuiteRun, int | None]]:
-    if len(suites) == 1:
-        yield run_suite(suites[0], home)
-        return
-    # One group per worker, balanced by number of expectations.
+    """Validate in the worker processes (GX is never imported by the run's own process), one
+    group per worker, balanced by number of expectations."""
     groups: list[list[Suite]] = [[] for _ in range(min(WORKERS, len(suites)))]
     for suite in sorted(suites, key=lambda s: -len(s.rules)):
         min(groups, key=lambda g: sum(len(s.rules) for s in g)).append(suite)

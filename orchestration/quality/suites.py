@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -61,16 +63,20 @@ class Suite:
         return [self.schema, self.table]
 
     def gx_suite(self):
-        """The suite as a GX `ExpectationSuite` (severity and rule travel in each `meta`)."""
+        """The suite as a GX `ExpectationSuite` (severity and rule travel in each `meta`). GX
+        checks each expectation's arguments here, in the check process that validates it."""
         import great_expectations as gx
         from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-        expectations = [
-            ExpectationConfiguration(
-                type=r.type, kwargs=dict(r.kwargs), meta={"severity": r.severity, "rule": r.rule}
-            ).to_domain_obj()
-            for r in self.rules
-        ]
+        try:
+            expectations = [
+                ExpectationConfiguration(
+                    type=r.type, kwargs=dict(r.kwargs), meta={"severity": r.severity, "rule": r.rule}
+                ).to_domain_obj()
+                for r in self.rules
+            ]
+        except Exception as exc:
+            raise SuiteError(f"{', '.join(map(str, self.files))}: Great Expectations rejects the suite: {exc}") from exc
         return gx.ExpectationSuite(name=self.name, expectations=expectations, meta={"description": self.description})
 
 
@@ -96,18 +102,23 @@ def load_suite(path: Path, directory: Path) -> Suite:
     if not rules:
         raise SuiteError(f"{path}: rule 'a suite has at least one expectation' broken")
     description = (document.get("meta") or {}).get("description", "")
-    suite = Suite(schema=schema, table=table, description=description, rules=rules, files=(path,))
-    try:
-        suite.gx_suite()
-    except Exception as exc:  # GX validates types and kwargs when it builds expectations
-        raise SuiteError(f"{path}: Great Expectations rejects the suite: {exc}") from exc
-    return suite
+    return Suite(schema=schema, table=table, description=description, rules=rules, files=(path,))
+
+
+@cache
+def gx_expectation_types() -> frozenset[str]:
+    """The expectation types GX ships, read from its package folder: importing GX here would
+    add seconds to every load of the definitions."""
+    package = Path(find_spec("great_expectations").origin).parent / "expectations" / "core"
+    return frozenset(p.stem for p in package.glob("*.py") if not p.stem.startswith("_"))
 
 
 def _rule(path: Path, number: int, expectation: Any) -> Rule:
     where = f"{path}: expectation {number}"
     if not isinstance(expectation, dict) or not isinstance(expectation.get("type"), str):
         raise SuiteError(f"{where}: rule 'each expectation has a \"type\"' broken")
+    if expectation["type"] not in gx_expectation_types():
+        raise SuiteError(f"{where}: {expectation['type']!r} is not a Great Expectations expectation type")
     kwargs = expectation.get("kwargs", {})
     meta = expectation.get("meta") or {}
     severity = meta.get("severity")

@@ -1,0 +1,74 @@
+"""The pass/fail round checks a table's row rules in one query: it never passes a table that a
+rule breaks, and a failure is reported rule by rule, as if nothing had been combined."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.quality.combined import combined
+from orchestration.quality.runner import validate
+from orchestration.quality.suites import Rule, Suite
+
+GOOD_ROWS = "('01001020100', 'A', 41200.0), ('01001020200', 'B', 52000.0), ('01001020300', null, 30150.0)"
+RULES = (
+    Rule("expect_column_values_to_not_be_null", {"column": "tract_geoid"}, "error", "tract_geoid is never null"),
+    Rule("expect_column_values_to_be_unique", {"column": "tract_geoid"}, "error", "tract_geoid is unique"),
+    Rule("expect_compound_columns_to_be_unique", {"column_list": ["tract_geoid", "band"]}, "error", "key is unique"),
+    Rule("expect_column_values_to_be_in_set", {"column": "band", "value_set": ["A", "B", "C"]}, "error",
+         "band is one of A, B, C"),
+    Rule("expect_column_values_to_be_between", {"column": "income", "min_value": 0, "max_value": 1_000_000},
+         "error", "income is between $0 and $1,000,000"),
+    Rule("unexpected_rows_expectation", {"unexpected_rows_query": "select * from {batch} where income = 12345"},
+         "error", "income is never the placeholder 12345"),
+    Rule("expect_table_row_count_to_be_between", {"min_value": {"$PARAMETER": "published_row_count * 0.8"}},
+         "error", "row count holds"),
+    Rule("expect_column_values_to_be_between", {"column": "income", "max_value": 60_000}, "warning",
+         "income above $60,000 is rare"),
+)
+
+
+def table(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "build.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema raw")
+    con.execute(f"create table raw.tracts as select * from (values {rows}) as t(tract_geoid, band, income)")
+    con.close()
+    return path
+
+
+def suite(db: Path) -> Suite:
+    return Suite(schema="raw", table="tracts", description="", rules=RULES, files=(db,))
+
+
+def test_plain_row_rules_become_one_query_and_the_others_stay():
+    quick, together = combined(Suite(schema="raw", table="tracts", description="", rules=RULES, files=()))
+    assert [r.rule for r in together] == [r.rule for r in RULES[:6]]
+    assert [r.type for r in quick.rules] == ["unexpected_rows_expectation", "expect_table_row_count_to_be_between",
+                                             "expect_column_values_to_be_between"]
+    assert quick.rules[0].rule.startswith("6 row rules, checked in one query")
+
+
+def test_a_passing_table_reports_every_rule_met(tmp_path):
+    run = validate(suite(table(tmp_path, GOOD_ROWS)), tmp_path / "build.duckdb", {"published_row_count": 3})
+    assert sorted(o.rule for o in run.outcomes) == sorted(r.rule for r in RULES)
+    assert all(o.success for o in run.outcomes)
+
+
+@pytest.mark.parametrize(("bad_row", "broken"), [
+    ("(null, 'A', 1.0)", "tract_geoid is never null"),
+    ("('01001020100', 'C', 1.0)", "tract_geoid is unique"),
+    ("('01001020100', 'A', 1.0)", "key is unique"),
+    ("('01001020400', 'Z', 1.0)", "band is one of A, B, C"),
+    ("('01001020400', 'A', -1.0)", "income is between $0 and $1,000,000"),
+    ("('01001020400', 'A', 1000001.0)", "income is between $0 and $1,000,000"),
+    ("('01001020400', 'A', 12345.0)", "income is never the placeholder 12345"),
+])
+def test_each_broken_rule_fails_the_check_under_its_own_name(tmp_path, bad_row, broken):
+    db = table(tmp_path, f"{GOOD_ROWS}, {bad_row}")
+    run = validate(suite(db), db, {"published_row_count": 3})
+    failed = {o.rule for o in run.outcomes if not o.success and o.severity == "error"}
+    assert broken in failed
+    assert run.blocking
+    assert len(run.outcomes) == len(RULES)
+    assert all(o.error is None for o in run.outcomes)
