@@ -1,61 +1,70 @@
-"""`make warehouse`: run the `build_warehouse` job on the bundled data, then say what was built.
+"""`make warehouse`: run the `build_warehouse` job on the bundled data, printing one line per
+step as it finishes, then say what was built (or what broke, and where to look).
 
-The run is recorded in the Dagster instance under MOBILITY_HOME, so it shows in the UI.
+The run is recorded in the Dagster instance under MOBILITY_HOME, so it shows in the UI; every
+event is also written to a log file under MOBILITY_HOME/logs.
 """
 
 import sys
 import time
+import uuid
 
 import duckdb
 
 from orchestration import settings
+from orchestration.quality import pool
 
 
 def summary(db_path) -> str:
+    """Rows per table, per schema; views (whose rows are their tables') are only counted."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        rows = con.execute(
-            """
-            select schema_name, table_name, false from duckdb_tables()
-            union all
-            select schema_name, view_name, true from duckdb_views() where not internal
-            order by 1, 2
-            """
-        ).fetchall()
-        lines, current = [], None
-        for schema, table, is_view in rows:
-            if schema != current:
-                lines.append(f"\n{schema}")
-                current = schema
-            # A view's rows are its table's: counting them would run every staging query again.
-            if is_view:
-                lines.append(f"  {table:<48} {'view':>10}")
-                continue
-            count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
-            lines.append(f"  {table:<48} {count:>10,} rows")
-        return "\n".join(lines)
+        names = con.execute("select schema_name, table_name from duckdb_tables() order by 1, 2").fetchall()
+        tables = [(schema, table, con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0])
+                  for schema, table in names]
+        views = dict(con.execute(
+            "select schema_name, count(*) from duckdb_views() where not internal group by 1").fetchall())
     finally:
         con.close()
+    lines, current = [], None
+    for schema, table, rows in tables:
+        if schema != current:
+            lines.append(f"\n{schema}" + (f" ({views[schema]} views)" if schema in views else ""))
+            current = schema
+        lines.append(f"  {table:<48} {rows:>10,} rows")
+    lines += [f"\n{schema} ({n} views)" for schema, n in sorted(views.items()) if schema not in {t[0] for t in tables}]
+    return "\n".join(lines)
 
 
 def main() -> int:
+    started = time.perf_counter()
     settings.export_environment()
+    pool.warm_in_background()  # the check processes load GX while this one loads the definitions
     from dagster import DagsterInstance
 
+    from orchestration.dbt import preload_in_background
     from orchestration.definitions import defs
-    from orchestration.quality.checks import warm_workers
+    from orchestration.progress import Progress
 
-    started = time.perf_counter()
-    warm_workers()  # the check processes start while the source files load
-    with DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
-    elapsed = time.perf_counter() - started
-    if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(f"\nBuild FAILED after {elapsed:.1f} s; failed steps: {', '.join(failed) or 'see the run in the UI'}")
-        print("Open the run in the Dagster UI (make ui) for each step's error and check results.")
-        return 1
+    preload_in_background()
     home = settings.mobility_home()
+    run_id = str(uuid.uuid4())
+    log_file = home / "logs" / f"{run_id}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    progress = Progress()
+    print(f"Building the warehouse in {home} (run {run_id[:8]}; watch it in the UI with `make ui`)")
+    job = defs.resolve_job_def("build_warehouse").with_logger_defs({"progress": progress.logger_def()})
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_id=run_id,
+            run_config={"loggers": {"progress": {"config": {"log_file": str(log_file)}}}},
+        )
+    elapsed = time.perf_counter() - started
+    progress.report(log_file)
+    if not result.success:
+        print(f"\nBuild FAILED after {elapsed:.1f} s. The published file was left as it was.")
+        print(f"Each step's error and check results: `make ui`, then Runs -> {run_id[:8]}.")
+        return 1
     print(summary(settings.build_db_path()))
     print(f"\nWarehouse built in {elapsed:.1f} s.")
     print(f"  analysts' file (marts, read-only): {home / 'mobility.duckdb'}")

@@ -7,6 +7,7 @@ again and stream its log through a pipe for every build.
 """
 
 import shutil
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -64,6 +65,17 @@ def failure_message(result) -> str:
     skipped = sorted(r.node.name for r in results if r.status == "skipped" and r.node.resource_type == "model")
     return "\n".join([f"dbt build failed ({len(failed)} failed); models skipped: {', '.join(skipped) or 'none'}",
                       *failed])
+
+
+def preload_in_background() -> None:
+    """Import dbt's runner and adapter from a thread while the first steps run: the import is
+    seconds of Python, and the ingestion steps spend theirs in DuckDB, which releases the GIL."""
+
+    def preload() -> None:
+        import dbt.adapters.duckdb  # noqa: F401
+        import dbt.cli.main  # noqa: F401
+
+    threading.Thread(target=preload, name="preload-dbt", daemon=True).start()
 
 
 def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:

@@ -30,7 +30,7 @@ from orchestration import dbt
 from orchestration.ingest import file_sha256
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_db
-from orchestration.quality.checks import workers
+from orchestration.quality.pool import workers
 from orchestration.resources import Warehouse
 
 # The layers the row-count rule checks (staging and intermediate are not checked by GX).

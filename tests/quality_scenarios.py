@@ -50,6 +50,7 @@ class Outcome:
     materialized: set[str]
     checks: dict[str, object]  # "schema/table" -> AssetCheckEvaluation
     failures: list[str]
+    events: list  # the run's DagsterEvents, in order
 
 
 def run_downstream_of(raw_table: str, home: Path, include_publish: bool = True) -> Outcome:
@@ -75,4 +76,23 @@ def run_downstream_of(raw_table: str, home: Path, include_publish: bool = True) 
         materialized={e.asset_key.to_user_string() for e in result.get_asset_materialization_events()},
         checks={c.asset_key.to_user_string(): c for c in result.get_asset_check_evaluations()},
         failures=[e.step_failure_data.error.to_string() for e in result.all_events if e.is_step_failure],
+        events=list(result.all_events),
     )
+
+
+def printed_progress(outcome: Outcome) -> str:
+    """What `make warehouse` would have printed for the run: its events replayed through the
+    build's progress handler."""
+    import io
+    import logging
+
+    from orchestration.progress import Progress
+
+    out = io.StringIO()
+    progress = Progress(stream=out)
+    for event in outcome.events:
+        record = logging.LogRecord("run", logging.DEBUG, __file__, 0, "", None, None)
+        record.dagster_meta = {"dagster_event": event}
+        progress.emit(record)
+    progress.report(Path("build.log"))
+    return out.getvalue()

@@ -4,7 +4,7 @@ and the rule, nothing downstream is materialized, and the analysts' file is unch
 import pytest
 from dagster import AssetCheckSeverity
 
-from quality_scenarios import home_from, run_downstream_of, seed_text, seeds_with, sha256
+from quality_scenarios import home_from, printed_progress, run_downstream_of, seed_text, seeds_with, sha256
 
 ATLAS = "opportunity_atlas/tract_kfr_rP_gP_p25.csv"
 
@@ -53,6 +53,16 @@ def test_duplicate_geoid_blocks_staging_and_publish(scenario):
     assert [r["tract"] for r in rows] == [lines[1].split(",")[0].strip('"').zfill(11)] * 2
     assert sha256(home / "mobility.duckdb") == before
 
+    # The build's output: a line for the check step, then the broken rule and where it is declared.
+    printed = printed_progress(outcome)
+    (step_line,) = [line for line in printed.splitlines() if line.strip().startswith("raw_expectations")]
+    assert "1 failed" in step_line
+    failed = printed.split("Failed:")[1]
+    assert "raw/atlas_tract_household_income: [error] column tract: primary key tract is unique" in failed
+    assert "2 unexpected" in failed
+    assert "declared in dbt_project/models/staging/atlas/_atlas__sources.yml" in failed
+    assert "Traceback" not in printed and "Full log: build.log" in printed
+
 
 def test_out_of_range_dollars_block(scenario):
     lines = seed_text(ATLAS).splitlines()
@@ -81,6 +91,11 @@ def test_missing_column_blocks(scenario):
     # The loader requires every column the dbt source declares: the table is never replaced.
     (failure,) = [f for f in outcome.failures if "tracts_by_place_centroid_USA_t2010_p2021.csv" in f]
     assert "missing required column(s) TR_VINTAGE" in failure and "geo_tract_place_2010 needs columns" in failure
+    printed = printed_progress(outcome)
+    assert "raw__geography" in printed.split("Failed:")[0] and "FAILED" in printed.split("Failed:")[0]
+    reported = printed.split("Failed:")[1]
+    assert "tracts_by_place_centroid_USA_t2010_p2021.csv: missing required column(s) TR_VINTAGE" in reported
+    assert "Traceback" not in reported and 'File "' not in reported
     for key in ("raw/geo_tract_place_2010", "staging/stg_geography__tract_place_2010", "marts/dim_city", "publish"):
         assert key not in outcome.materialized
     assert sha256(home / "mobility.duckdb") == before

@@ -9,9 +9,6 @@ with WARN severity: shown in the UI, not blocking.
 """
 
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -32,6 +29,7 @@ from dagster import (
 from orchestration import settings
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_counts
+from orchestration.quality.pool import WORKERS, workers
 from orchestration.quality.runner import Outcome, SuiteRun, validate_many
 from orchestration.quality.suites import Suite, load_suites, match_assets
 from orchestration.resources import Warehouse
@@ -102,31 +100,6 @@ def _validate_group(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int
     are stored for Data Docs there)."""
     runs = run_suite_group(suites, home)
     return [(replace(run, result=None), baseline) for run, baseline in runs]
-
-
-_workers: ProcessPoolExecutor | None = None
-WORKERS = max(1, min(4, os.cpu_count() or 1))
-
-
-def workers() -> ProcessPoolExecutor:
-    """Validation processes shared by every check step of a run. GX spends most of a suite's
-    time in Python, so one process per core checks a layer about that many times faster; each
-    opens the build file read-only, which any number of readers may do at once."""
-    global _workers
-    if _workers is None:
-        # A fork server imports GX once and forks each worker from that clean, single-threaded
-        # process (forking the run's own process, with its threads, would not be safe).
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["orchestration.quality.runner", "great_expectations"])
-        _workers = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
-    return _workers
-
-
-def warm_workers() -> None:
-    """Start the validation processes now (they take a few seconds to import GX), so that they
-    are ready by the time the first check step needs them."""
-    for _ in range(WORKERS):
-        workers().submit(os.getpid)
 
 
 def run_suites(suites: list[Suite], home: Path) -> Iterator[tuple[SuiteRun, int | None]]:
