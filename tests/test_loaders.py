@@ -152,14 +152,14 @@ def test_official_wide_file_rejects_text_in_a_value_column(tmp_path, warehouse):
     path = tmp_path / "synthetic_tract_outcomes_simple.csv"
     path.write_text(SYNTHETIC_WIDE.replace("0.47,0.01", "0.47,n/a"))
     with pytest.raises(SourceFileError) as error, warehouse.connect() as con:
-        atlas.load_tract_outcomes(str(path), con)
+        atlas.TRACT_OUTCOMES.load(str(path), con)
     assert "data row 2 column kfr_pooled_pooled_p25_se has 'n/a'" in str(error.value)
 
 
 def test_no_configured_wide_file_loads_an_empty_table(warehouse, monkeypatch):
     monkeypatch.delenv("MOBILITY_ATLAS_TRACT_OUTCOMES", raising=False)
     with warehouse.connect() as con:
-        atlas.load_tract_outcomes("", con)
+        atlas.TRACT_OUTCOMES.load("", con)
     assert raw_count(warehouse, "atlas_tract_outcomes") == 0
 
 
