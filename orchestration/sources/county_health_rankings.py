@@ -11,7 +11,7 @@ state rows (county code 000) are left out. Empty cells produce no row.
 from pathlib import Path
 
 from orchestration.ingest import SourceGroup, pad
-from orchestration.sources.optional_files import OptionalFile, OptionalFileConfig
+from orchestration.sources.optional_files import OptionalFile, OptionalFileConfig, stat_columns, text_reader
 
 GROUP = "county_health_rankings"
 VALUE_COLUMN = r"^(v[0-9]{3})_(rawvalue|numerator|denominator|cilow|cihigh|race_([a-z]+)(_cilow|_cihigh)?)$"
@@ -20,8 +20,7 @@ VALUE_COLUMN = r"^(v[0-9]{3})_(rawvalue|numerator|denominator|cilow|cihigh|race_
 def _reader(path: Path) -> str:
     with path.open(encoding="utf-8", errors="replace") as handle:
         labels_first = "statecode" not in handle.readline().split(",")
-    return (f"read_csv('{path.as_posix()}', header = true, skip = {int(labels_first)}, all_varchar = true, "
-            "nullstr = ['NA', '', '.'])")
+    return text_reader(path, skip=int(labels_first))
 
 
 def _long_form(path: Path) -> str:
@@ -50,11 +49,7 @@ def _long_form(path: Path) -> str:
     )
     select
         county_geoid, year, measure_id, subgroup,
-        max(cell) filter (where stat = 'value') as value,
-        max(cell) filter (where stat = 'lb') as lb,
-        max(cell) filter (where stat = 'ub') as ub,
-        max(cell) filter (where stat = 'numerator') as numerator,
-        max(cell) filter (where stat = 'denominator') as denominator,
+        {stat_columns('value', 'lb', 'ub', 'numerator', 'denominator')},
         '{path.name}' as source_file
     from parsed
     group by all

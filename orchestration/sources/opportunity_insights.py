@@ -11,19 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from orchestration.ingest import pad
-from orchestration.sources.optional_files import OptionalFile
+from orchestration.sources.optional_files import OptionalFile, text_reader
 
 RACES = "pooled|white|black|hisp|asian|natam|other"
 GENDERS = "pooled|male|female"
 VALUE_COLUMN = rf"^([a-z0-9]+)_({RACES})_({GENDERS})_(p[0-9]+(_se|_n)?|n)$"
 
 
-def _reader(path: Path) -> str:
-    return f"read_csv('{path.as_posix()}', header = true, all_varchar = true, nullstr = ['NA', '', '.'])"
-
-
 def _long_form_sql(path: Path) -> str:
-    reader = _reader(path)
+    reader = text_reader(path)
     return f"""
     with cells as (
         unpivot (select * from {reader})
@@ -82,6 +78,6 @@ TRACT_OUTCOMES = OptionalFile(
     "estimate double, se double, count_children double, source_file varchar",
     required=("state", "county", "tract"),
     value_columns=VALUE_COLUMN,
-    reader=_reader,
+    reader=text_reader,
     long_form=_long_form_sql,
 )

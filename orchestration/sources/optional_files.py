@@ -18,6 +18,17 @@ from dagster import Config
 from orchestration.ingest import CustomTable, SourceFileError, file_sha256, source_file_spec, write_raw_table
 
 
+def text_reader(path: Path, skip: int = 0) -> str:
+    """SQL reading a CSV with every cell as text; `NA`, empty and `.` cells are missing."""
+    return (f"read_csv('{path.as_posix()}', header = true, skip = {skip}, all_varchar = true, "
+            "nullstr = ['NA', '', '.'])")
+
+
+def stat_columns(*stats: str) -> str:
+    """One column per statistic from long `(stat, cell)` rows, for a `group by` of the other keys."""
+    return ", ".join(f"max(cell) filter (where stat = '{stat}') as {stat}" for stat in stats)
+
+
 class OptionalFileConfig(Config):
     """Path of the official file. Empty (the default) reads the source's environment variable;
     with neither, the raw table is empty."""

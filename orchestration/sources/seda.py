@@ -12,21 +12,17 @@ District files are not read: places are reached through counties. Empty cells pr
 from pathlib import Path
 
 from orchestration.ingest import SourceGroup, pad
-from orchestration.sources.optional_files import OptionalFile, OptionalFileConfig
+from orchestration.sources.optional_files import OptionalFile, OptionalFileConfig, stat_columns, text_reader
 
 GROUP = "seda"
 SUBGROUPS = "all|wht|blk|hsp|asn|nam|fem|mal|ecd|nec"
 VALUE_COLUMN = rf"^(gcs_mn_se|gcs_mn|tot_asmt|totgyb)_({SUBGROUPS})$"
 
 
-def _reader(path: Path) -> str:
-    return f"read_csv('{path.as_posix()}', header = true, all_varchar = true, nullstr = ['NA', '', '.'])"
-
-
 def _long_form(path: Path) -> str:
     return f"""
     with cells as (
-        unpivot (select * from {_reader(path)})
+        unpivot (select * from {text_reader(path)})
         on columns('{VALUE_COLUMN}') into name column_name value cell
     ),
     parsed as (
@@ -37,16 +33,14 @@ def _long_form(path: Path) -> str:
             cast(year as integer) as year,
             regexp_extract(column_name, '{VALUE_COLUMN}', 2) as subgroup,
             case regexp_extract(column_name, '{VALUE_COLUMN}', 1)
-                when 'gcs_mn' then 'mean' when 'gcs_mn_se' then 'se' else 'tests'
+                when 'gcs_mn' then 'mean_grade_level' when 'gcs_mn_se' then 'se' else 'count_tests'
             end as stat,
             cast(cell as double) as cell
         from cells
     )
     select
         county_geoid, subject, grade, year, subgroup,
-        max(cell) filter (where stat = 'mean') as mean_grade_level,
-        max(cell) filter (where stat = 'se') as se,
-        max(cell) filter (where stat = 'tests') as count_tests,
+        {stat_columns('mean_grade_level', 'se', 'count_tests')},
         '{path.name}' as source_file
     from parsed
     group by all
@@ -61,7 +55,7 @@ COUNTY_LONG = OptionalFile(
     "mean_grade_level double, se double, count_tests double, source_file varchar",
     required=("sedacounty", "subject", "grade", "year", "gcs_mn_all"),
     value_columns=VALUE_COLUMN,
-    reader=_reader,
+    reader=text_reader,
     long_form=_long_form,
 )
 
