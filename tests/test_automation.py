@@ -33,10 +33,17 @@ def copy_of_seeds(tmp_path, monkeypatch):
     return sources
 
 
+# Official files a city downloads itself: watched where an environment variable names them.
+OPTIONAL = {"atlas_tract_outcomes": "MOBILITY_ATLAS_TRACT_OUTCOMES", "chr_county_measures": "MOBILITY_CHR_ANALYTIC_DATA",
+            "seda_county_scores": "MOBILITY_SEDA_COUNTY_LONG"}
+
+
 def test_every_declared_source_file_is_watched(tmp_path, monkeypatch):
-    official = tmp_path / "tract_outcomes_simple.csv"
-    official.write_text("state,county,tract,kfr_pooled_pooled_p25\n1,1,20100,0.41\n")
-    monkeypatch.setenv("MOBILITY_ATLAS_TRACT_OUTCOMES", str(official))
+    official = {}
+    for table, variable in OPTIONAL.items():
+        official[table] = tmp_path / f"{table}.csv"
+        official[table].write_text("synthetic\n")
+        monkeypatch.setenv(variable, str(official[table]))
     graph = defs.resolve_asset_graph()
     # The files each raw table's lineage shows, from its `source_files/<table>` spec.
     shown = {}
@@ -44,15 +51,14 @@ def test_every_declared_source_file_is_watched(tmp_path, monkeypatch):
         if key.path[0] == "source_files":
             paths = graph.get(key).metadata["paths"].value.split(", ")
             shown[key.path[1]] = [SEEDS_DIR / p.removeprefix("seeds/") if p.startswith("seeds/") else p for p in paths]
-    assert shown["atlas_tract_outcomes"] == ["$MOBILITY_ATLAS_TRACT_OUTCOMES"]
+    assert {table: shown[table] for table in OPTIONAL} == {table: [f"${v}"] for table, v in OPTIONAL.items()}
     assert len(shown["census_acs_tract_values"]) == len(shown["census_decennial_tract_population"]) == 2
     assert shown["pilot_programs"] == [SEEDS_DIR / "pilots" / "programs.csv"]
 
     watched = declared_files()
     assert set(watched) == set(shown)
-    assert {t: f for t, f in watched.items() if t != "atlas_tract_outcomes"} == {
-        t: f for t, f in shown.items() if t != "atlas_tract_outcomes"}
-    assert watched["atlas_tract_outcomes"] == [official]
+    assert {t: f for t, f in watched.items() if t not in OPTIONAL} == {t: f for t, f in shown.items() if t not in OPTIONAL}
+    assert {table: watched[table] for table in OPTIONAL} == {table: [path] for table, path in official.items()}
     assert all(f.exists() for files in watched.values() for f in files)
 
     # Nothing loaded yet: the sensor finds every one of them stale.
@@ -62,9 +68,10 @@ def test_every_declared_source_file_is_watched(tmp_path, monkeypatch):
 
 def test_sensor_requests_a_build_only_for_changed_files(tmp_path, monkeypatch):
     sources = copy_of_seeds(tmp_path, monkeypatch)
-    monkeypatch.delenv("MOBILITY_ATLAS_TRACT_OUTCOMES", raising=False)
+    for variable in OPTIONAL.values():
+        monkeypatch.delenv(variable, raising=False)
     watched = [t for t, files in declared_files().items() if files]
-    assert "atlas_tract_outcomes" not in watched  # nothing configured, nothing to watch
+    assert not set(OPTIONAL) & set(watched)  # nothing configured, nothing to watch
     with DagsterInstance.ephemeral() as instance:
         # Nothing loaded yet: every table is stale, so the first tick asks for a build.
         first = tick(instance)

@@ -14,7 +14,7 @@ from orchestration.definitions import defs
 from orchestration.sources import source_groups
 
 # Every raw table but the pilots' participants, services, outcomes and file log (which come
-# from the landing zone) is declared in a source group: 32 plain files and 3 loaded by code.
+# from the landing zone) is declared in a source group: 42 plain files and 5 loaded by code.
 DECLARED_TABLES = {t for group in source_groups() for t in group.declared_files()}
 PILOT_UPLOAD_TABLES = {"pilot_participants", "pilot_services", "pilot_outcomes", "pilot_files"}
 
@@ -70,18 +70,21 @@ def test_dim_city_lineage_reaches_back_to_files():
 
 def test_every_source_module_is_found():
     groups = {group.name: {s.table for s in group.files} | {c.table for c in group.custom} for group in source_groups()}
-    assert set(groups) == {"atlas", "census", "geography", "registry", "urban_metrics", "pilot_registry"}
+    assert set(groups) == {"atlas", "census", "geography", "registry", "urban_metrics", "pilot_registry",
+                           "cradle_to_career", "county_health_rankings", "seda"}
     assert groups["pilot_registry"] == {"pilot_programs", "pilot_outcome_definitions"}
     assert {"census_acs_tract_values", "census_decennial_tract_population"} <= groups["census"]
     assert "atlas_tract_outcomes" in groups["atlas"]
-    assert len(DECLARED_TABLES) == 35
+    assert groups["county_health_rankings"] == {"chr_county_measures"} and groups["seda"] == {"seda_county_scores"}
+    assert len(DECLARED_TABLES) == 47
 
 
 def test_ingestion_is_one_step_per_source_module():
     steps = {a.node_def.name for a in asset_graph().assets_defs
              if a.is_executable and any(k.path[0] == "raw" for k in a.keys)}
     assert steps == {"raw__atlas", "raw__census", "raw__geography", "raw__registry", "raw__urban_metrics",
-                     "raw__pilot_registry", "raw_pilot_tables"}
+                     "raw__pilot_registry", "raw_pilot_tables", "raw__cradle_to_career",
+                     "raw__county_health_rankings", "raw__seda"}
 
 
 def test_dg_check_defs_succeeds():

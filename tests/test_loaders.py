@@ -1,5 +1,5 @@
 """Loaders on small files: clear errors for bad input, the official Opportunity Insights wide
-format, and both Census Data API JSON forms."""
+format, both Census Data API JSON forms, and the County Health Rankings and SEDA files."""
 
 import json
 import shutil
@@ -12,7 +12,7 @@ from dagster import AssetKey, materialize
 from orchestration.ingest import SourceFileError, load_source
 from orchestration.resources import Warehouse
 from orchestration.settings import SEEDS_DIR
-from orchestration.sources import atlas, source_assets
+from orchestration.sources import atlas, county_health_rankings, seda, source_assets
 from orchestration.sources.census_api import CensusApiClient, response_frame, tract_values
 
 COUNTY_OUTCOMES = next(s for s in atlas.SOURCES if s.table == "atlas_county_outcomes")
@@ -152,14 +152,14 @@ def test_official_wide_file_rejects_text_in_a_value_column(tmp_path, warehouse):
     path = tmp_path / "synthetic_tract_outcomes_simple.csv"
     path.write_text(SYNTHETIC_WIDE.replace("0.47,0.01", "0.47,n/a"))
     with pytest.raises(SourceFileError) as error, warehouse.connect() as con:
-        atlas.load_tract_outcomes(str(path), con)
+        atlas.TRACT_OUTCOMES.load(str(path), con)
     assert "data row 2 column kfr_pooled_pooled_p25_se has 'n/a'" in str(error.value)
 
 
 def test_no_configured_wide_file_loads_an_empty_table(warehouse, monkeypatch):
     monkeypatch.delenv("MOBILITY_ATLAS_TRACT_OUTCOMES", raising=False)
     with warehouse.connect() as con:
-        atlas.load_tract_outcomes("", con)
+        atlas.TRACT_OUTCOMES.load("", con)
     assert raw_count(warehouse, "atlas_tract_outcomes") == 0
 
 
@@ -236,3 +236,100 @@ def test_census_asset_in_api_mode_loads_every_registry_county(tmp_path, warehous
 
 def _recorded(name):
     return Path(__file__).parent / "fixtures" / "census_api" / name
+
+
+# -- County Health Rankings analytic data and SEDA county long files --------------------------
+# Small files in the documented layouts; every value is synthetic (so are the county names).
+
+SYNTHETIC_CHR_LABELS = ("State FIPS Code,County FIPS Code,5-digit FIPS Code,State Abbreviation,Name,Release Year,"
+                        "High School Graduation raw value,High School Graduation numerator,"
+                        "High School Graduation denominator,High School Graduation CI low,High School Graduation CI high,"
+                        "Reading Scores raw value,Reading Scores numerator,Reading Scores denominator,Reading Scores CI low,"
+                        "Reading Scores CI high,Reading Scores (Black),Reading Scores (White),Some College raw value,"
+                        "Some College numerator,Some College denominator,Some College CI low,Some College CI high,"
+                        "Premature Death flag (0 = No Flag/1=Unreliable/2=Suppressed)")
+SYNTHETIC_CHR = SYNTHETIC_CHR_LABELS + """
+statecode,countycode,fipscode,state,county,year,v021_rawvalue,v021_numerator,v021_denominator,v021_cilow,v021_cihigh,v159_rawvalue,v159_numerator,v159_denominator,v159_cilow,v159_cihigh,v159_race_black,v159_race_white,v069_rawvalue,v069_numerator,v069_denominator,v069_cilow,v069_cihigh,v001_flag
+00,000,00000,US,United States,2024,0.9,,,,,3.0,,,,,2.8,3.2,0.6,,,,,0
+39,000,39000,OH,Ohio,2024,0.85,,,,,3.1,,,,,2.7,3.3,0.62,,,,,0
+39,061,39061,OH,Synthetic Hamilton County,2024,0.8,8000,10000,0.79,0.81,2.9,,,2.8,3.0,2.5,3.2,0.55,5500,10000,0.54,0.56,1
+39,113,39113,OH,Synthetic Montgomery County,2024,0.7,7,10,0.4,0.9,,,,,,,,0.5,500,1000,0.47,0.53,
+"""
+
+SYNTHETIC_SEDA = """sedacounty,sedacountyname,fips,stateabb,subject,grade,year,gcs_mn_all,gcs_mn_se_all,tot_asmt_all,gcs_mn_blk,gcs_mn_se_blk,tot_asmt_blk,gcs_mn_wht,gcs_mn_se_wht,tot_asmt_wht,gcs_mn_wbg,flag_estasmt_all
+39061,Synthetic Hamilton County,39,OH,rla,3,2019,2.75,0.05,9000,2.25,0.1,5,3.25,0.08,4000,1.0,0
+39061,Synthetic Hamilton County,39,OH,mth,8,2019,7.5,0.1,8000,,,,8.0,0.12,3500,,0
+39061,Synthetic Hamilton County,39,OH,rla,4,2019,3.9,0.05,9000,,,,,,,,0
+"""
+
+
+def load_optional(warehouse, step, table, path):
+    result = materialize_raw(warehouse, [table], {"ops": {step: {"config": {"path": str(path)}}}})
+    assert result.success
+    con = duckdb.connect(str(warehouse.build_db), read_only=True)
+    try:
+        return con.execute(f"select * exclude (source_file) from raw.{table} order by all").fetchall()
+    finally:
+        con.close()
+
+
+def test_county_health_rankings_file_lands_in_long_form(tmp_path, warehouse):
+    path = tmp_path / "synthetic_analytic_data2024.csv"
+    path.write_text(SYNTHETIC_CHR)
+    rows = load_optional(warehouse, "raw__county_health_rankings", "chr_county_measures", path)
+    # national and state rows are left out; empty cells and flags produce nothing
+    assert rows == [
+        ("39061", 2024, "v021", "all", 0.8, 0.79, 0.81, 8000.0, 10000.0),
+        ("39061", 2024, "v069", "all", 0.55, 0.54, 0.56, 5500.0, 10000.0),
+        ("39061", 2024, "v159", "all", 2.9, 2.8, 3.0, None, None),
+        ("39061", 2024, "v159", "black", 2.5, None, None, None, None),
+        ("39061", 2024, "v159", "white", 3.2, None, None, None, None),
+        ("39113", 2024, "v021", "all", 0.7, 0.4, 0.9, 7.0, 10.0),
+        ("39113", 2024, "v069", "all", 0.5, 0.47, 0.53, 500.0, 1000.0),
+    ]
+
+
+def test_county_health_rankings_file_with_one_header_row_reads_too(tmp_path, warehouse):
+    path = tmp_path / "synthetic_analytic_data2024.csv"
+    path.write_text(SYNTHETIC_CHR.split("\n", 1)[1])
+    assert len(load_optional(warehouse, "raw__county_health_rankings", "chr_county_measures", path)) == 7
+
+
+def test_county_health_rankings_rejects_text_in_a_value_column(tmp_path, warehouse):
+    path = tmp_path / "synthetic_analytic_data2024.csv"
+    path.write_text(SYNTHETIC_CHR.replace("0.7,7,10", "0.7,seven,10"))
+    with pytest.raises(SourceFileError) as error, warehouse.connect() as con:
+        county_health_rankings.ANALYTIC_DATA.load(str(path), con)
+    assert "synthetic_analytic_data2024.csv" in str(error.value)
+    assert "data row 4 column v021_numerator has 'seven'" in str(error.value)
+
+
+def test_seda_county_long_file_lands_in_long_form(tmp_path, warehouse):
+    path = tmp_path / "synthetic_seda_county_long_gcs.csv"
+    path.write_text(SYNTHETIC_SEDA)
+    rows = load_optional(warehouse, "raw__seda", "seda_county_scores", path)
+    # the White-Black gap column (wbg) and flags are not subgroups
+    assert rows == [
+        ("39061", "mth", 8, 2019, "all", 7.5, 0.1, 8000.0),
+        ("39061", "mth", 8, 2019, "wht", 8.0, 0.12, 3500.0),
+        ("39061", "rla", 3, 2019, "all", 2.75, 0.05, 9000.0),
+        ("39061", "rla", 3, 2019, "blk", 2.25, 0.1, 5.0),
+        ("39061", "rla", 3, 2019, "wht", 3.25, 0.08, 4000.0),
+        ("39061", "rla", 4, 2019, "all", 3.9, 0.05, 9000.0),
+    ]
+
+
+def test_seda_district_file_is_rejected_naming_the_missing_column(tmp_path, warehouse):
+    path = tmp_path / "synthetic_seda_admindist_long_gcs.csv"
+    path.write_text(SYNTHETIC_SEDA.replace("sedacounty,", "sedaadmin,", 1))
+    with pytest.raises(SourceFileError) as error, warehouse.connect() as con:
+        seda.COUNTY_LONG.load(str(path), con)
+    assert "synthetic_seda_admindist_long_gcs.csv: missing required column(s) sedacounty" in str(error.value)
+
+
+def test_no_configured_official_files_load_empty_tables(warehouse, monkeypatch):
+    monkeypatch.delenv("MOBILITY_CHR_ANALYTIC_DATA", raising=False)
+    monkeypatch.delenv("MOBILITY_SEDA_COUNTY_LONG", raising=False)
+    result = materialize_raw(warehouse, ["chr_county_measures", "seda_county_scores"])
+    assert result.success
+    assert raw_count(warehouse, "chr_county_measures") == raw_count(warehouse, "seda_county_scores") == 0

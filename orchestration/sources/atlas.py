@@ -1,9 +1,8 @@
 """Opportunity Atlas and Opportunity Insights files (Chetty, Friedman, Hendren, Jones & Porter)."""
 
-from dagster import Config
-
-from orchestration.ingest import CustomTable, SourceFile, SourceGroup, pad, source_file_spec
-from orchestration.sources.opportunity_insights import configured_files, load_tract_outcomes
+from orchestration.ingest import SourceFile, SourceGroup, pad
+from orchestration.sources.opportunity_insights import TRACT_OUTCOMES
+from orchestration.sources.optional_files import OptionalFileConfig
 
 GROUP = "atlas"
 CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"
@@ -93,24 +92,12 @@ SOURCES = [
 ]
 
 
-class TractOutcomesConfig(Config):
-    """Path to an official Opportunity Insights tract outcomes file (`tract_outcomes_simple.csv`
-    style). Empty (the default) reads env MOBILITY_ATLAS_TRACT_OUTCOMES; with neither, the
-    table is empty: the bundled data has no full-width tract file."""
-
-    path: str = ""
-
-
-tract_outcomes = CustomTable(
-    table="atlas_tract_outcomes",
-    group=GROUP,
-    description="Official Opportunity Insights tract outcomes in long form: one row per tract, "
-    "outcome, race, gender and parent percentile with standard error and count. Empty unless "
-    "a file is configured (env MOBILITY_ATLAS_TRACT_OUTCOMES or run config).",
-    file_spec=source_file_spec("atlas_tract_outcomes", GROUP, ["$MOBILITY_ATLAS_TRACT_OUTCOMES"],
-                               "Official Opportunity Insights tract outcomes file, when configured."),
-    files=configured_files,
-    load=lambda con, home, config: load_tract_outcomes(config.path, con),
+tract_outcomes = TRACT_OUTCOMES.custom_table(
+    GROUP,
+    "Official Opportunity Insights tract outcomes in long form: one row per tract, outcome, race, "
+    "gender and parent percentile with standard error and count. Empty unless a file is configured "
+    "(env MOBILITY_ATLAS_TRACT_OUTCOMES or run config): the bundled data has no full-width tract file.",
+    "Official Opportunity Insights tract outcomes file, when configured.",
 )
 
-sources = SourceGroup("atlas", SOURCES, [tract_outcomes], TractOutcomesConfig)
+sources = SourceGroup("atlas", SOURCES, [tract_outcomes], OptionalFileConfig)

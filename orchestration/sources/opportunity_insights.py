@@ -8,29 +8,18 @@ Cells the file leaves empty (suppressed by Opportunity Insights) produce no row.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import duckdb
+from orchestration.ingest import pad
+from orchestration.sources.optional_files import OptionalFile, text_reader
 
-from orchestration.ingest import SourceFileError, file_sha256, pad, write_raw_table
-
-TABLE = "raw.atlas_tract_outcomes"
 RACES = "pooled|white|black|hisp|asian|natam|other"
 GENDERS = "pooled|male|female"
 VALUE_COLUMN = rf"^([a-z0-9]+)_({RACES})_({GENDERS})_(p[0-9]+(_se|_n)?|n)$"
 
-EMPTY_TABLE = f"""
-create or replace table {TABLE} (
-    tract_geoid varchar, outcome varchar, race varchar, gender varchar,
-    parent_pctile integer, estimate double, se double, count_children double,
-    source_file varchar
-)
-"""
-
 
 def _long_form_sql(path: Path) -> str:
-    reader = f"read_csv('{path.as_posix()}', header = true, all_varchar = true, nullstr = ['NA', '', '.'])"
+    reader = text_reader(path)
     return f"""
     with cells as (
         unpivot (select * from {reader})
@@ -81,51 +70,14 @@ def _long_form_sql(path: Path) -> str:
     """
 
 
-def _check_numeric(con, path: Path) -> None:
-    reader = f"read_csv('{path.as_posix()}', header = true, all_varchar = true, nullstr = ['NA', '', '.'])"
-    bad = con.execute(
-        f"""
-        select data_row, column_name, cell from (
-            unpivot (select row_number() over () as data_row, * from {reader})
-            on columns('{VALUE_COLUMN}') into name column_name value cell
-        )
-        where try_cast(cell as double) is null
-        limit 3
-        """
-    ).fetchall()
-    if bad:
-        rows = "; ".join(f"data row {r} column {c} has {v!r}" for r, c, v in bad)
-        raise SourceFileError(f"{path}: rule 'outcome values are numbers' broken: {rows}")
-
-
-def configured_files(configured: str = "") -> list[Path]:
-    """The file given in run config, else env MOBILITY_ATLAS_TRACT_OUTCOMES; none when neither is set."""
-    location = configured or os.environ.get("MOBILITY_ATLAS_TRACT_OUTCOMES", "")
-    return [Path(location)] if location else []
-
-
-def load_tract_outcomes(configured: str, con: duckdb.DuckDBPyConnection) -> dict:
-    files = configured_files(configured)
-    if not files:
-        return write_raw_table(
-            con, "atlas_tract_outcomes", lambda con: con.execute(EMPTY_TABLE), "(none configured)", ""
-        )
-    (path,) = files
-    if not path.exists():
-        raise SourceFileError(f"{path}: file not found (rule: configured tract outcomes file)")
-    probe = duckdb.connect()
-    columns = [row[0] for row in probe.execute(f"describe select * from read_csv('{path.as_posix()}', header = true)").fetchall()]
-    missing = [c for c in ("state", "county", "tract") if c not in columns]
-    if missing:
-        raise SourceFileError(
-            f"{path}: missing required column(s) {', '.join(missing)} "
-            "(rule: official tract outcomes files carry state, county, tract)"
-        )
-    _check_numeric(probe, path)
-    return write_raw_table(
-        con,
-        "atlas_tract_outcomes",
-        lambda con: con.execute(f"create or replace table {TABLE} as {_long_form_sql(path)}"),
-        str(path),
-        file_sha256(path),
-    )
+TRACT_OUTCOMES = OptionalFile(
+    table="atlas_tract_outcomes",
+    env_var="MOBILITY_ATLAS_TRACT_OUTCOMES",
+    what="official tract outcomes file",
+    columns="tract_geoid varchar, outcome varchar, race varchar, gender varchar, parent_pctile integer, "
+    "estimate double, se double, count_children double, source_file varchar",
+    required=("state", "county", "tract"),
+    value_columns=VALUE_COLUMN,
+    reader=text_reader,
+    long_form=_long_form_sql,
+)

@@ -1,8 +1,8 @@
 {# Staging select of one Urban Institute city-metrics table: the place GEOID from its state and
    place codes, the year as an integer, and the metric columns as published. #}
-{% macro stg_urban__place_metrics(table, has_subgroups=false) %}
+{% macro stg_urban__place_metrics(table, has_subgroups=false, source_name='urban') %}
 with source as (
-    select * from {{ source('urban', table) }}
+    select * from {{ source(source_name, table) }}
 )
 
 select

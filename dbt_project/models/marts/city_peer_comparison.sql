@@ -1,10 +1,11 @@
 -- Each registry city against the national reference set (the 486 places of 75k+ people the
 -- Urban Institute covers) for every Urban metric, year and subgroup.
 -- Peers: reference places, other than the city, whose population that year is between half
--- and twice the city's. A standard error is (ub - lb) / 3.92 where 95% bounds are published;
--- the peer median's is that of the peer (or mean of the two peers) at the median. The
--- difference "exceeds the combined uncertainty" when |city - peer median| > 1.96 *
--- sqrt(se_city^2 + se_peer_median^2); null where either has no bounds.
+-- and twice the city's (var peer_population_ratio). A standard error is (ub - lb) / 3.92
+-- where 95% bounds are published; the peer median's is that of the peer (or mean of the two
+-- peers) at the median. The difference "exceeds the combined uncertainty" when
+-- |city - peer median| > 1.96 * sqrt(se_city^2 + se_peer_median^2); null where either has no
+-- bounds.
 with metrics as (
     select
         *,
@@ -61,7 +62,8 @@ peers as (
         and candidates.subgroup_type = cities.subgroup_type
         and candidates.subgroup = cities.subgroup
         and candidates.place_geoid <> cities.place_geoid
-        and candidates.population between 0.5 * cities.population and 2 * cities.population
+        and candidates.population between cities.population / {{ var('peer_population_ratio') }}
+            and cities.population * {{ var('peer_population_ratio') }}
 ),
 
 peer_medians as (

@@ -1,0 +1,1 @@
+{{ stg_urban__place_metrics('c2c_employment_race', has_subgroups=true, source_name='cradle_to_career') }}
