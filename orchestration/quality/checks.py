@@ -34,7 +34,7 @@ from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_count
 from orchestration.quality.runner import Outcome, SuiteRun, validate_many
 from orchestration.quality.suites import Suite, load_suites, match_assets
-from orchestration.resources import Warehouse
+from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
 CHECK_NAME = "expectations"
 
@@ -161,7 +161,7 @@ def layer_check(schema: str, suites: list[Suite]) -> AssetChecksDefinition:
         for key, s in by_key.items()
     ]
 
-    @multi_asset_check(specs=specs, name=f"{schema}_expectations", can_subset=True)
+    @multi_asset_check(specs=specs, name=f"{schema}_expectations", can_subset=True, pool=BUILD_FILE_POOL)
     def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[AssetCheckResult]:
         selected = [by_key[k.asset_key] for k in context.selected_asset_check_keys]
         for run, baseline in run_suites(selected, Path(warehouse.home)):
