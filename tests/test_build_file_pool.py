@@ -36,6 +36,10 @@ def test_two_runs_requested_together_both_complete(built_warehouse, tmp_path):
     shutil.copy(built_warehouse, home / "build.duckdb")
     shutil.copytree(built_warehouse.parent / "archive", home / "archive")
     env = {**os.environ, "MOBILITY_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    # The instance exists before its runs (as under `make ui`): two processes must not both create it.
+    (home / "dagster").mkdir()
+    settings.write_instance_settings(home / "dagster" / "dagster.yaml")
+    DagsterInstance.from_config(str(home / "dagster")).dispose()
     runs = [subprocess.Popen([sys.executable, "-c", RUN, who], cwd=settings.REPO_ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             for who in ("pilot_landing_sensor", "data engineer")]

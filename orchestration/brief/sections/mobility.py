@@ -80,8 +80,10 @@ def build(con, city) -> Section | None:
     by_race = {r.label: r for r in rows}
     if RACES["black"] in by_race and RACES["white"] in by_race:
         gap = by_race[RACES["white"]].value - by_race[RACES["black"]].value
-        summary.append(f"Among children from low-income families, White children reach about {abs(gap):.0f} "
-                       f"percentiles {'higher' if gap > 0 else 'lower'} on the national ladder than Black children.")
+        size = round(abs(gap))
+        summary.append(f"Among children from low-income families, White children reach about {size} percentile "
+                       f"point{'s' if size != 1 else ''} {'higher' if gap > 0 else 'lower'} on the national ladder "
+                       "than Black children.")
     html = [
         "<p>Where do children from low-income families (parents at the 25th percentile) end up as adults? "
         "Each row places the city's children on the national income ladder at about age 35 (percentile rank, "

@@ -89,6 +89,7 @@ def build(con, city) -> Section | None:
         )
     summary = []
     if effect is not None and lb is not None:
-        summary.append(f"The {city.name} pilot ({label(design)}): {change(effect, lb, ub, fmt, label(outcome))}; "
+        summary.append(f"The {city.name} pilot ({DESIGNS.get(design, label(design))}): "
+                       f"{change(effect, lb, ub, fmt, label(outcome))}; "
                        f"evidence rating: {label(rating)}" + (" (synthetic practice data)." if synthetic else "."))
     return Section(f"The city's pilot: {pilot_name or pilot_id}", "".join(html), summary, synthetic=bool(synthetic))
