@@ -44,12 +44,6 @@ def freshness_state(materialized: datetime | None, now: datetime) -> str:
     return "fresh"
 
 
-def publications() -> list[tuple[datetime, str, str]]:
-    with published.reader() as con:
-        return con.execute("select published_at_utc, run_id, storage_version from audit.publications "
-                           "order by published_at_utc desc").fetchall()
-
-
 def instance_records(marts: list[str]):
     """Each check's latest evaluation and each mart's (and publish's) latest materialization."""
     from dagster import AssetKey, DagsterEventType, DagsterInstance, EventRecordsFilter
@@ -72,22 +66,22 @@ def instance_records(marts: list[str]):
     return checks, materialized
 
 
-def check_line(key: tuple[str, str], evaluation, timestamp: float) -> str:
+def check_lines(key: tuple[str, str], evaluation, timestamp: float) -> list[str]:
+    """One line per check; a failing check's first rule on the next."""
     result = "passed" if evaluation.passed else evaluation.severity.value
     when = shown(datetime.fromtimestamp(timestamp, timezone.utc))
-    note = "" if evaluation.passed else f"  {(evaluation.description or '').splitlines()[0][:100]}"
-    return f"  {result:<7} {key[0]:<48} {key[1][:40]:<40} {when}{note}"
+    lines = [f"  {result:<7} {key[0]:<44} {key[1][:32]:<32} {when}"]
+    if not evaluation.passed:
+        lines.append(f"          {(evaluation.description or '').splitlines()[0][:110]}")
+    return lines
 
 
-def uploads() -> list[tuple[str, int, int]]:
-    names = {}
-    if settings.mobility_home().exists():
-        with published.reader() as con:
-            names = dict(con.execute("select city_geoid, city_name from marts.dim_city").fetchall())
+def uploads(names: dict[str, str]) -> list[tuple[str, int, int]]:
+    """Per pilot city: files waiting in its landing folder, and files quarantined there."""
     rows = []
     for city in registry.pilot_cities():
         quarantine = intake.landing_dir(city) / "quarantine"
-        quarantined = [p for p in quarantine.glob("*") if not p.name.endswith(".report.json")] if quarantine.is_dir() else []
+        quarantined = [p for p in quarantine.glob("*") if not p.name.endswith(".report.json")]
         rows.append((f"{names.get(city, '')} ({city})", len(intake.pending_uploads(city)), len(quarantined)))
     return rows
 
@@ -95,14 +89,16 @@ def uploads() -> list[tuple[str, int, int]]:
 def report(now: datetime | None = None) -> str:
     now = now or datetime.now(timezone.utc)
     lines = [f"Analysts' file: {published.path()}"]
-    log = publications()
+    with published.reader() as con:
+        log = con.execute("select published_at_utc, run_id, storage_version from audit.publications "
+                          "order by published_at_utc desc").fetchall()
+        marts = published.mart_tables(con)
+        names = dict(con.execute("select city_geoid, city_name from marts.dim_city").fetchall())
     published_at, run_id, storage = log[0]
     published_at = published_at.replace(tzinfo=timezone.utc)
     lines += [f"  published {shown(published_at)} ({age(published_at, now)}) by run {run_id or 'outside Dagster'}",
               f"  {len(log)} publication(s) logged; storage format {storage} (DuckDB 1.4 LTS, 1.5 and 2.x clients)"]
 
-    with published.reader() as con:
-        marts = published.mart_tables(con)
     checks, materialized = instance_records(marts)
 
     lines += ["", "Freshness (refreshed weekly: late after 7 days 12 hours, stale after 14 days)"]
@@ -113,10 +109,10 @@ def report(now: datetime | None = None) -> str:
         lines.append(f"  unknown: no Dagster instance at {settings.dagster_home()}")
 
     lines += ["", "Pilot uploads waiting in the landing zone", f"  {'city':<28} {'pending':>8} {'quarantined':>12}"]
-    lines += [f"  {city:<28} {pending:>8} {quarantined:>12}" for city, pending, quarantined in uploads()]
+    lines += [f"  {city:<28} {pending:>8} {quarantined:>12}" for city, pending, quarantined in uploads(names)]
 
     failing = {k: v for k, v in checks.items() if not v[0].passed}
     lines += ["", f"Checks: latest result of each ({len(checks) - len(failing)} passed, {len(failing)} not)"]
     ordered = sorted(checks.items(), key=lambda item: (item[1][0].passed, item[0]))
-    lines += [check_line(key, evaluation, timestamp) for key, (evaluation, timestamp) in ordered]
+    lines += [line for key, (evaluation, timestamp) in ordered for line in check_lines(key, evaluation, timestamp)]
     return "\n".join(lines)
