@@ -53,14 +53,16 @@ URBAN_FILES = {
 }
 
 
+def urban_column(metric: str, suffix: str) -> str:
+    """`share_x` + `_lb` -> `share_x_lb`; `pctl_` + `share_x` -> `pctl_share_x`."""
+    return suffix + metric if suffix.endswith("_") else metric + suffix
+
+
 def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
-    """One column per metric and suffix (a `pctl_` key is a prefix), from the long rows."""
+    """One column per metric and suffix, from the long rows (one row per key and metric)."""
     metrics = [m for (m,) in con.execute(f"select distinct metric from ({spec['rows']}) order by 1").fetchall()]
-    columns = [
-        f"""first({source} order by {source} nulls last) filter (where metric = '{metric}') as "{
-            suffix + metric if suffix.endswith('_') else metric + suffix}\""""
-        for metric in metrics for suffix, source in spec["columns"].items()
-    ]
+    columns = [f"max({source}) filter (where metric = '{metric}') as \"{urban_column(metric, suffix)}\""
+               for metric in metrics for suffix, source in spec["columns"].items()]
     keys = ", ".join(spec["keys"])
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"
 

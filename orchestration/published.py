@@ -8,7 +8,7 @@ access for writing their outputs.
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import ContextManager, Iterator
 
 import duckdb
 
@@ -43,11 +43,11 @@ def _connect(config: dict) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def locked() -> "contextmanager[duckdb.DuckDBPyConnection]":
+def locked() -> ContextManager[duckdb.DuckDBPyConnection]:
     return _connect(LOCKED_DOWN)
 
 
-def reader() -> "contextmanager[duckdb.DuckDBPyConnection]":
+def reader() -> ContextManager[duckdb.DuckDBPyConnection]:
     return _connect({})
 
 

@@ -12,20 +12,21 @@ from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
 from orchestration import settings
 from orchestration.resources import BUILD_FILE_POOL
 
-# One run: the pilot intake and the rebuild of the raw pilot tables (a write transaction on the
-# build file of a few seconds), then the registry load, as separate steps of the real job.
+# One run: the registry load, then the pilot intake and the rebuild of the raw pilot tables (a
+# write transaction on the build file of a few seconds): the real assets, in separate steps.
 RUN = """
 import sys
 from orchestration import settings
 settings.export_environment()
-from dagster import AssetKey, DagsterInstance
-from orchestration.definitions import defs
+from dagster import AssetKey, DagsterInstance, materialize
+from orchestration.pilots.assets import raw_pilot_tables
+from orchestration.resources import default_warehouse
+from orchestration.sources.registry import sources
 
-keys = {AssetKey(["raw", t]) for t in ("pilot_participants", "pilot_services", "pilot_outcomes", "pilot_files",
-                                       "city_registry")}
-job = defs.resolve_job_def("build_warehouse").get_subset(asset_selection=keys, asset_check_selection=set())
 with DagsterInstance.get() as instance:
-    result = job.execute_in_process(instance=instance, tags={"requested_by": sys.argv[1]}, raise_on_error=False)
+    result = materialize([*sources.assets, raw_pilot_tables], instance=instance, raise_on_error=False,
+                         selection=[AssetKey(["raw", "city_registry"]), *raw_pilot_tables.keys],
+                         resources={"warehouse": default_warehouse()}, tags={"requested_by": sys.argv[1]})
 sys.exit(0 if result.success else 1)
 """
 
@@ -35,6 +36,8 @@ def test_two_runs_requested_together_both_complete(built_warehouse, tmp_path):
     home.mkdir()
     shutil.copy(built_warehouse, home / "build.duckdb")
     shutil.copytree(built_warehouse.parent / "archive", home / "archive")
+    (home / "dbt_target").mkdir()
+    shutil.copy(settings.dbt_target_dir() / "manifest.json", home / "dbt_target")  # the loader's declarations
     env = {**os.environ, "MOBILITY_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     # The instance exists before its runs (as under `make ui`): two processes must not both create it.
     (home / "dagster").mkdir()
