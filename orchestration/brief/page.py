@@ -37,7 +37,7 @@ svg.chart { display: block; max-width: 100%; height: auto; }
 @page { size: Letter; margin: 14mm 12mm; }
 @media print {
   main { padding: 0; max-width: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
   .synthetic, .summary { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   svg, .key i, .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

@@ -77,13 +77,14 @@ def dot_rows(rows: list[Row], fmt, label: str, width: int = 720) -> str:
     """Horizontal rows: grey bands for a distribution, small dots for others, the city's dot with
     its 95% interval as a bar."""
     values = [v for r in rows for v in (r.value, r.lb, r.ub, *(r.band or ()), *r.others) if v is not None]
-    left, right, row_height, top = 170, width - 20, 34, 10
+    left, right, row_height, top = 230, width - 20, 34, 10
     scale = Scale(*padded(values), left, right)
     bottom = top + row_height * len(rows)
     body = axis(scale, bottom, fmt, top)
     for i, row in enumerate(rows):
         y = top + row_height * i + row_height / 2
-        body.append(text(left - 10, y + 4, row.label, "end", fill="#0f172a"))
+        shown = row.label if len(row.label) <= 30 else row.label[:29] + "…"
+        body.append(text(left - 10, y + 4, shown, "end", fill="#0f172a"))
         if row.band:
             p10, p25, p50, p75, p90 = map(scale, row.band)
             body.append(f'<rect x="{p10:.1f}" y="{y - 9:.1f}" width="{p90 - p10:.1f}" height="18" fill="{BAND}"/>')
@@ -120,8 +121,10 @@ def line_chart(series: list[Series], fmt, label: str, width: int = 340, height: 
     for value in ticks(sy.low, sy.high, 4):
         body.append(f'<line x1="{left}" x2="{right}" y1="{sy(value):.1f}" y2="{sy(value):.1f}" stroke="#f1f5f9"/>')
         body.append(text(left - 6, sy(value) + 4, fmt(value), "end", fill="#475569", font_size="10"))
-    for year in sorted(set(xs)):
-        body.append(text(sx(year), bottom + 15, str(int(year)), "middle", fill="#475569", font_size="10"))
+    # x is a year (monthly points are fractions of one): label the whole years in range.
+    for year in sorted({int(x) for x in xs} | {int(x) + 1 for x in xs if x % 1}):
+        if sx.low <= year <= sx.high:
+            body.append(text(sx(year), bottom + 15, str(year), "middle", fill="#475569", font_size="10"))
     for s in series:
         if s.band:
             upper = " ".join(f"{sx(x):.1f},{sy(ub):.1f}" for x, _, ub in s.band)

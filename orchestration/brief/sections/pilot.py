@@ -67,7 +67,8 @@ def build(con, city) -> Section | None:
         "from marts.pilot_impact where pilot_id = ? and outcome = ? and estimate_status <> 'suppressed_small_cell' "
         f"and {prefix}difference is not null order by subgroup_type = 'all' desc, subgroup_type, subgroup",
         [pilot_id, outcome]).fetchall()
-    rows = [Row("everyone" if kind == "all" else label(group), value, low, high)
+    kinds = {"all": "", "gender": "Gender: ", "race_ethnicity": "Race: "}
+    rows = [Row("Everyone" if kind == "all" else kinds.get(kind, f"{label(kind)}: ") + label(group), value, low, high)
             for kind, group, value, low, high in groups]
     what = label(outcome) + (" (share of participants)" if binary else "")
     html = [
