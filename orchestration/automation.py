@@ -1,13 +1,23 @@
-"""Schedules and sensors that keep the marts current without anyone pressing a button."""
+"""Schedules, sensors and policies that keep the marts current without anyone pressing a button.
+
+On by default: `source_files_sensor`, `pilot_landing_sensor` (orchestration/pilots/sensor.py),
+the `weekly_refresh` schedule and `publish_automation`. Marts and `publish` carry a freshness
+policy, so the UI marks them stale when the weekly refresh has not happened.
+"""
 
 import hashlib
+from datetime import timedelta
 
 from dagster import (
     AssetKey,
+    AssetSpec,
+    AutomationCondition,
+    AutomationConditionSensorDefinition,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
     ScheduleDefinition,
+    FreshnessPolicy,
     SensorEvaluationContext,
     SkipReason,
     sensor,
@@ -60,3 +70,33 @@ weekly_refresh = ScheduleDefinition(
     description="Rebuilds everything every Monday, so live sources (Census API) are refreshed "
     "and checks re-run against the latest published marts.",
 )
+
+
+# Refreshed every Monday: late once the refresh is half a day overdue, failing after a second
+# missed week.
+WEEKLY_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=7, hours=12))
+
+PUBLISH_KEY = AssetKey(["publish"])
+
+# `publish` also follows marts that change outside a full run (one mart re-materialized from the
+# UI, a failed check fixed and re-run): once every blocking check upstream has passed and no
+# upstream run is in progress, the analysts' file is published again. A schedule cannot see that.
+PUBLISH_CONDITION = AutomationCondition.eager() & AutomationCondition.all_deps_blocking_checks_passed()
+
+publish_automation = AutomationConditionSensorDefinition(
+    "publish_automation",
+    target=[PUBLISH_KEY],
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="Publishes the analysts' file again when marts changed since the last publish and every "
+    "blocking check upstream has passed.",
+)
+
+
+def with_policies(spec: AssetSpec) -> AssetSpec:
+    """Freshness policies on every mart and on `publish`; the declarative condition on `publish`."""
+    if spec.key == PUBLISH_KEY:
+        return spec.replace_attributes(freshness_policy=WEEKLY_FRESHNESS, automation_condition=PUBLISH_CONDITION)
+    if spec.key.path[0] == "marts":
+        return spec.replace_attributes(freshness_policy=WEEKLY_FRESHNESS)
+    return spec

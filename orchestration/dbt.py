@@ -18,6 +18,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration import settings
 from orchestration.declarations import manifest
+from orchestration.resources import BUILD_FILE_POOL
 
 settings.export_environment()
 
@@ -126,7 +127,7 @@ ensure_manifest()
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="dbt_models",
-            dagster_dbt_translator=TRANSLATOR)
+            dagster_dbt_translator=TRANSLATOR, pool=BUILD_FILE_POOL)
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt_build(context, dbt)
 

@@ -32,3 +32,12 @@ def source_columns(table: str) -> dict[str, dict]:
 
 def geoid_widths(table: str) -> dict[str, int]:
     return {name: meta["geoid_width"] for name, meta in source_columns(table).items() if "geoid_width" in meta}
+
+
+def model_columns(model: str) -> dict[str, dict]:
+    """A dbt model's documented columns, in YAML order: name -> {description, meta}."""
+    for node in manifest()["nodes"].values():
+        if node["resource_type"] == "model" and node["name"] == model:
+            return {name: {"description": column.get("description") or "", "meta": column.get("meta") or {}}
+                    for name, column in node["columns"].items()}
+    raise KeyError(f"model {model} is not in the dbt project")

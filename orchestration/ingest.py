@@ -21,7 +21,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, Material
 
 from orchestration import settings
 from orchestration.declarations import geoid_widths, source_columns
-from orchestration.resources import Warehouse
+from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
 
 class SourceFileError(ValueError):
@@ -260,7 +260,7 @@ class SourceGroup:
             for c in self.custom
         ]
 
-        @multi_asset(name=f"raw__{self.name}", specs=specs, can_subset=True)
+        @multi_asset(name=f"raw__{self.name}", specs=specs, can_subset=True, pool=BUILD_FILE_POOL)
         def _load(context: AssetExecutionContext, warehouse: Warehouse, config: config_class) -> Iterator[MaterializeResult]:
             home = Path(warehouse.home)
             failures = []

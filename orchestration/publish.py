@@ -5,6 +5,10 @@ and its checks have passed. It writes the `marts` schema (plus `audit.row_counts
 baseline of the row-count rule) to a new file and atomically renames it over the analysts'
 file. A failed check anywhere in the run leaves `mobility.duckdb` byte-for-byte as it was; an
 analyst's open read-only connection keeps reading the version it opened.
+
+The file is written in DuckDB's 1.4 storage format (`STORAGE_VERSION`), so every supported
+client opens it: DuckDB 1.4 LTS, 1.5 and 2.x (R, DBeaver/JDBC, Python, the CLI). Each publish
+appends a row to `audit.publications` (when, from which Dagster run).
 """
 
 
@@ -31,10 +35,12 @@ from orchestration.ingest import file_sha256
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_db
 from orchestration.quality.pool import workers
-from orchestration.resources import Warehouse
+from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
 # The layers the row-count rule checks (staging and intermediate are not checked by GX).
 COUNTED_SCHEMAS = ("raw", "marts")
+# The oldest storage format the supported clients read: DuckDB 1.4 LTS cannot open newer files.
+STORAGE_VERSION = "v1.4.0"
 
 
 def mart_keys() -> list[AssetKey]:
@@ -54,12 +60,16 @@ def failed_checks(context: AssetExecutionContext, check_keys: Sequence[AssetChec
     return sorted(failed)
 
 
-def write_published_copy(build_db: Path, target: Path, marts: list[str]) -> dict[str, int]:
-    """Copy the marts and the row counts of every checked table into `target` (a new file)."""
+def write_published_copy(build_db: Path, target: Path, marts: list[str], previous: Path | None = None,
+                         run_id: str = "") -> dict[str, int]:
+    """Copy the marts, the row counts of every checked table and the publication log (carried on
+    from `previous`) into `target`, a new file in the storage format of `STORAGE_VERSION`."""
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(target))
+    con = duckdb.connect()
     try:
+        con.execute(f"attach '{target.as_posix()}' as published (storage_version '{STORAGE_VERSION}')")
         con.execute(f"attach '{build_db.as_posix()}' as build (read_only)")
+        con.execute("use published")
         present = {name for (name,) in con.execute(
             "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
             "union all select view_name from duckdb_views() where database_name = 'build' and schema_name = 'marts'"
@@ -81,19 +91,38 @@ def write_published_copy(build_db: Path, target: Path, marts: list[str]) -> dict
             if schema in COUNTED_SCHEMAS and not name.startswith("_"):
                 rows = con.execute(f'select count(*) from build."{schema}"."{name}"').fetchone()[0]
                 con.execute("insert into audit.row_counts values (?, ?)", [f"{schema}/{name}", rows])
+        copy_publications(con, previous, run_id)
         con.execute("detach build")
-        con.execute("checkpoint")
+        con.execute("checkpoint published")
+        con.execute("use memory")
+        con.execute("detach published")
     finally:
         con.close()
     return counts
 
 
-def publish_file(build_db: Path, target: Path, marts: list[str]) -> dict[str, int]:
+def copy_publications(con: duckdb.DuckDBPyConnection, previous: Path | None, run_id: str) -> None:
+    """`audit.publications`: the previous version's log plus this publish. Times are UTC and
+    naive, so that every client reads them without a time-zone library."""
+    con.execute("create table audit.publications (published_at_utc timestamp, run_id varchar, "
+                "duckdb_version varchar, storage_version varchar)")
+    if previous is not None and previous.exists():
+        con.execute(f"attach '{previous.as_posix()}' as previous (read_only)")
+        logged = con.execute("select count(*) from duckdb_tables() where database_name = 'previous' "
+                             "and schema_name = 'audit' and table_name = 'publications'").fetchone()[0]
+        if logged:
+            con.execute("insert into audit.publications select * from previous.audit.publications")
+        con.execute("detach previous")
+    con.execute("insert into audit.publications values (timezone('UTC', now()), ?, ?, ?)",
+                [run_id, duckdb.__version__, STORAGE_VERSION])
+
+
+def publish_file(build_db: Path, target: Path, marts: list[str], run_id: str = "") -> dict[str, int]:
     """Build the new version beside `target`, then rename it over `target` in one step."""
     staging = target.with_name(f".{target.name}.{os.getpid()}.new")
     staging.unlink(missing_ok=True)
     try:
-        counts = write_published_copy(build_db, staging, marts)
+        counts = write_published_copy(build_db, staging, marts, previous=target, run_id=run_id)
         with staging.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(staging, target)
@@ -118,6 +147,7 @@ def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinit
         group_name="publish",
         deps=deps,
         kinds={"duckdb"},
+        pool=BUILD_FILE_POOL,
         description="The analysts' file MOBILITY_HOME/mobility.duckdb: the audited marts, replaced "
         "atomically once every mart and every check has passed.",
     )
@@ -133,7 +163,7 @@ def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinit
         marts = [key.path[-1] for key in mart_keys()]
         # Data Docs render in a check process, which has GX loaded, while the file is copied.
         rendered = workers().submit(docs.build_docs, home)
-        counts = publish_file(home / "build.duckdb", target, marts)
+        counts = publish_file(home / "build.duckdb", target, marts, run_id=context.run_id)
         index = rendered.result()
         return MaterializeResult(
             metadata={

@@ -10,6 +10,11 @@ from dagster import ConfigurableResource
 
 from orchestration import settings
 
+# Every step that opens the build file runs in this Dagster pool, limited to one step at a time
+# across runs (`concurrency` in the instance's dagster.yaml, see settings): a sensor's run and a
+# manual run then queue for the file instead of failing on DuckDB's single-writer lock.
+BUILD_FILE_POOL = "build_file"
+
 
 class Warehouse(ConfigurableResource):
     """The build DuckDB file under `MOBILITY_HOME`.

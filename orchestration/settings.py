@@ -47,6 +47,21 @@ def export_environment() -> None:
     instance_dir = dagster_home()
     os.environ["DAGSTER_HOME"] = str(instance_dir)
     instance_dir.mkdir(parents=True, exist_ok=True)
-    config = instance_dir / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+    write_instance_settings(instance_dir / "dagster.yaml")
+
+
+# Dagster instance settings the warehouse needs; a setting already in the file is kept as is.
+INSTANCE_SETTINGS = {
+    "telemetry": {"enabled": False},
+    # One step at a time in the `build_file` pool (the only pool), across all runs.
+    "concurrency": {"pools": {"granularity": "op", "default_limit": 1}},
+}
+
+
+def write_instance_settings(config: Path) -> None:
+    import yaml
+
+    current = (yaml.safe_load(config.read_text()) if config.exists() else None) or {}
+    merged = {**INSTANCE_SETTINGS, **current}
+    if merged != current:
+        config.write_text(yaml.safe_dump(merged, sort_keys=False))

@@ -28,10 +28,12 @@ def test_home() -> Path:
 
 @pytest.fixture(scope="session")
 def build_run(test_home: Path):
-    """Runs the `build_warehouse` job once, through to publishing; returns its result."""
+    """Runs the `build_warehouse` job once, through to publishing; returns its result. The run is
+    recorded in the session's Dagster instance (DAGSTER_HOME under the test home), as `make
+    warehouse` records it, for the webserver and `mobility status` to read."""
     from orchestration.definitions import defs
 
-    with DagsterInstance.ephemeral() as instance:
+    with DagsterInstance.get() as instance:
         result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
     failures = [e.message for e in result.all_events if e.is_step_failure]
     assert result.success, f"build_warehouse failed: {failures}"

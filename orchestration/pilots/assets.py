@@ -34,7 +34,7 @@ from dagster import (
 
 from orchestration.ingest import SourceFile, SourceGroup, record_load
 from orchestration.pilots import intake, registry
-from orchestration.resources import Warehouse
+from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
 GROUP = "pilots"
 pilot_city = DynamicPartitionsDefinition(name="pilot_city")
@@ -142,6 +142,7 @@ def rebuild_raw_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         for t in (*RAW_TABLES, "files")
     ],
     name="raw_pilot_tables",
+    pool=BUILD_FILE_POOL,
 )
 def raw_pilot_tables(context: AssetExecutionContext, warehouse: Warehouse):
     results = [intake.process_city(city) for city in registry.pilot_cities()]

@@ -32,7 +32,7 @@ from orchestration.quality.baseline import published_row_counts
 from orchestration.quality.pool import WORKERS, workers
 from orchestration.quality.runner import Outcome, SuiteRun, validate_many
 from orchestration.quality.suites import Suite, load_suites, match_assets
-from orchestration.resources import Warehouse
+from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
 CHECK_NAME = "expectations"
 
@@ -128,7 +128,7 @@ def layer_check(schema: str, suites: list[Suite]) -> AssetChecksDefinition:
         for key, s in by_key.items()
     ]
 
-    @multi_asset_check(specs=specs, name=f"{schema}_expectations", can_subset=True)
+    @multi_asset_check(specs=specs, name=f"{schema}_expectations", can_subset=True, pool=BUILD_FILE_POOL)
     def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[AssetCheckResult]:
         selected = [by_key[k.asset_key] for k in context.selected_asset_check_keys]
         for run, baseline in run_suites(selected, Path(warehouse.home)):

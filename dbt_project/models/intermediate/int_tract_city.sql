@@ -10,11 +10,11 @@ with tract_places as (
     where place_geoid is not null
 ),
 
-tract_populations as (
-    select tract_geoid, 2010 as tract_vintage, population
+tract_centers as (
+    select tract_geoid, 2010 as tract_vintage, population, latitude, longitude
     from {{ ref('stg_geography__tract_centers_2010') }}
     union all
-    select tract_geoid, 2020 as tract_vintage, population
+    select tract_geoid, 2020 as tract_vintage, population, latitude, longitude
     from {{ ref('stg_geography__tract_centers_2020') }}
 )
 
@@ -27,8 +27,10 @@ select
     tract_places.state_abbr,
     tract_places.county_geoid,
     tract_places.county_name,
-    tract_populations.population
+    tract_centers.population,
+    tract_centers.latitude,
+    tract_centers.longitude
 from tract_places
-left join tract_populations
-    on tract_populations.tract_geoid = tract_places.tract_geoid
-    and tract_populations.tract_vintage = tract_places.tract_vintage
+left join tract_centers
+    on tract_centers.tract_geoid = tract_places.tract_geoid
+    and tract_centers.tract_vintage = tract_places.tract_vintage
