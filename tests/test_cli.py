@@ -68,7 +68,15 @@ def exported(built_warehouse, tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("export")
     done = mobility("export", "--format", "csv", str(directory))
     assert done.returncode == 0, done.stderr
-    assert "[14/14] data_dictionary" in done.stderr  # progress, one line per file
+    # Progress: one numbered line per file, every mart first, the data dictionary last.
+    lines = done.stderr.splitlines()
+    assert [line.split("]")[0] for line in lines] == [f"[{i}/{len(lines)}" for i in range(1, len(lines) + 1)]
+    con = duckdb.connect(str(built_warehouse.parent / "mobility.duckdb"), read_only=True)
+    marts, columns = con.execute("select count(distinct table_name), count(*) from duckdb_columns() "
+                                 "where schema_name = 'marts'").fetchone()
+    con.close()
+    assert sum(" marts." in line for line in lines) == marts
+    assert lines[-1].endswith(f"data_dictionary: {columns} columns described")
     return directory
 
 
