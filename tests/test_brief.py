@@ -35,6 +35,8 @@ def test_summary_states_the_marts_numbers_with_their_uncertainty(tulsa):
         "median of 101 similar-size cities ($30,993), beyond the uncertainty.",
         "Adults 25-54 who are employed (2023): about 80% (between 78% and 82%), not distinguishable from the median "
         "of 101 similar-size cities (83%).",
+        "Of StriveTogether's 7 cradle-to-career milestones, Tulsa has 1 measured, 3 measured by proxy and 3 not "
+        "available.",
         "The Tulsa pilot (randomised trial): its effect on employed 90d is not distinguishable from zero (the 95% "
         "interval runs from -3.0 percentage points to 4.6 percentage points); evidence rating: no detectable effect "
         "(synthetic practice data).",
@@ -53,8 +55,8 @@ def test_page_is_self_contained_and_labels_synthetic_data(tulsa):
     # The notice opens the page and the pilot section, before any figure.
     assert tulsa.count('class="synthetic"') == 2
     assert tulsa.index('class="synthetic"') < tulsa.index('class="summary"')
-    # Charts: 2 mobility, 1 map, 6 indicators, 2 pilot monthly, 1 pilot impact.
-    assert tulsa.count('<svg class="chart"') == 12
+    # Charts: 2 mobility, 1 map, 6 indicators, 4 cradle to career by race, 2 pilot monthly, 1 pilot impact.
+    assert tulsa.count('<svg class="chart"') == 16
     # The map draws the bundled city boundary and one dot per tract with an estimate (122 in Tulsa).
     neighbourhoods = tulsa[tulsa.index("Neighbourhoods from lowest"):tulsa.index("Local conditions")]
     assert neighbourhoods.count("<polygon") >= 1 and neighbourhoods.count("<circle") == 122
@@ -63,16 +65,16 @@ def test_page_is_self_contained_and_labels_synthetic_data(tulsa):
 def test_sections_can_be_chosen_and_unknown_names_are_refused(built_warehouse):
     _, html = render("Tulsa", ["pilot"])
     assert "Career education and job training" in html and "Neighbourhoods from lowest" not in html
-    with pytest.raises(LookupError, match="no brief section cradle; sections: mobility, neighbourhoods, indicators, pilot"):
-        render("Tulsa", ["cradle"])
+    with pytest.raises(LookupError, match="no brief section tracts; sections: mobility, neighbourhoods, indicators, cradle, pilot"):
+        render("Tulsa", ["tracts"])
     with pytest.raises(LookupError, match="no registry city 'Austin'; known: Cincinnati \\(3915000\\)"):
         render("Austin")
 
 
 def test_a_new_section_is_one_more_module(built_warehouse, tmp_path, monkeypatch):
-    (tmp_path / "cradle.py").write_text(
+    (tmp_path / "tracts.py").write_text(
         "from orchestration.brief import Section\n"
-        "NAME = 'cradle'\nORDER = 50\n"
+        "NAME = 'tracts'\nORDER = 50\n"
         "def build(con, city):\n"
         "    n = con.execute('select count_tracts_2010 from marts.dim_city where city_geoid = ?', [city.geoid]).fetchone()[0]\n"
         "    return Section('Cradle to career', f'<p>{n} tracts</p>', [f'{city.name} has {n} tracts.'])\n"
@@ -80,9 +82,23 @@ def test_a_new_section_is_one_more_module(built_warehouse, tmp_path, monkeypatch
     from orchestration.brief import sections
 
     monkeypatch.setattr(sections, "__path__", [*sections.__path__, str(tmp_path)])
-    assert list(section_modules()) == ["mobility", "neighbourhoods", "indicators", "pilot", "cradle"]
-    _, html = render("Racine", ["cradle"])
+    assert list(section_modules()) == ["mobility", "neighbourhoods", "indicators", "cradle", "pilot", "tracts"]
+    _, html = render("Racine", ["tracts"])
     assert summary(html) == ["Racine has 17 tracts."] and "<p>17 tracts</p>" in html
+
+
+def test_cradle_to_career_states_milestones_in_order_with_coverage(built_warehouse):
+    _, html = render("Cincinnati", ["cradle"])
+    text = unescape(html)
+    # Preschool enrolment 2023: 0.5212391167143449 published, 95% interval 0.43-0.61; peers 41%, nation 42%.
+    assert ('<td>proxy</td><td class="n">2023</td><td class="n">52%</td><td class="n">43%–61%</td>'
+            '<td class="n">41%</td><td class="n">42%</td>') in text
+    assert text.index("nursery school or preschool") < text.index("grade 3 to grade 8") < text.index("high school degree")
+    assert "White, Non-Hispanic minus Black, Non-Hispanic: about 0.29 (between 0.01 and 0.58), beyond the uncertainty" in text
+    assert text.count('<svg class="chart"') == 4
+    _, rochester = render("Rochester", ["cradle"])
+    assert "<td>3rd-grade reading</td><td>not available</td>" in unescape(rochester)
+    assert "rate_learning" not in rochester
 
 
 def test_words_follow_the_interval():
