@@ -148,12 +148,18 @@ def test_official_wide_file_lands_in_long_form(tmp_path, warehouse):
     ]
 
 
-def test_official_wide_file_rejects_text_in_a_value_column(tmp_path, warehouse):
-    path = tmp_path / "synthetic_tract_outcomes_simple.csv"
-    path.write_text(SYNTHETIC_WIDE.replace("0.47,0.01", "0.47,n/a"))
+@pytest.mark.parametrize(("name", "text", "official", "message"), [
+    ("synthetic_tract_outcomes_simple.csv", lambda: SYNTHETIC_WIDE.replace("0.47,0.01", "0.47,n/a"),
+     lambda: atlas.TRACT_OUTCOMES, "data row 2 column kfr_pooled_pooled_p25_se has 'n/a'"),
+    ("synthetic_analytic_data2024.csv", lambda: SYNTHETIC_CHR.replace("0.7,7,10", "0.7,seven,10"),
+     lambda: county_health_rankings.ANALYTIC_DATA, "data row 4 column v021_numerator has 'seven'"),
+])
+def test_official_files_reject_text_in_a_value_column(tmp_path, warehouse, name, text, official, message):
+    path = tmp_path / name
+    path.write_text(text())
     with pytest.raises(SourceFileError) as error, warehouse.connect() as con:
-        atlas.TRACT_OUTCOMES.load(str(path), con)
-    assert "data row 2 column kfr_pooled_pooled_p25_se has 'n/a'" in str(error.value)
+        official().load(str(path), con)
+    assert name in str(error.value) and message in str(error.value)
 
 
 def test_no_configured_wide_file_loads_an_empty_table(warehouse, monkeypatch):
@@ -295,13 +301,6 @@ def test_county_health_rankings_file_with_one_header_row_reads_too(tmp_path, war
     assert len(load_optional(warehouse, "raw__county_health_rankings", "chr_county_measures", path)) == 7
 
 
-def test_county_health_rankings_rejects_text_in_a_value_column(tmp_path, warehouse):
-    path = tmp_path / "synthetic_analytic_data2024.csv"
-    path.write_text(SYNTHETIC_CHR.replace("0.7,7,10", "0.7,seven,10"))
-    with pytest.raises(SourceFileError) as error, warehouse.connect() as con:
-        county_health_rankings.ANALYTIC_DATA.load(str(path), con)
-    assert "synthetic_analytic_data2024.csv" in str(error.value)
-    assert "data row 4 column v021_numerator has 'seven'" in str(error.value)
 
 
 def test_seda_county_long_file_lands_in_long_form(tmp_path, warehouse):
