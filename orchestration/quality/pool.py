@@ -36,3 +36,9 @@ def warm_in_background() -> None:
             workers().submit(os.getpid)
 
     threading.Thread(target=warm, name="warm-check-processes", daemon=True).start()
+
+
+def shutdown() -> None:
+    """Stop the check processes (waiting for any validation still running)."""
+    if _workers is not None:
+        _workers.shutdown(wait=True)
