@@ -72,3 +72,13 @@ def test_each_broken_rule_fails_the_check_under_its_own_name(tmp_path, bad_row, 
     assert run.blocking
     assert len(run.outcomes) == len(RULES)
     assert all(o.error is None for o in run.outcomes)
+
+
+def test_a_broken_warning_alone_keeps_the_rules_combined_and_gets_its_counts(tmp_path):
+    db = table(tmp_path, f"{GOOD_ROWS}, ('01001020400', 'A', 70000.0)")
+    run = validate(suite(db), db, {"published_row_count": 3})
+    (warned,) = [o for o in run.outcomes if not o.success]
+    assert warned.rule == "income above $60,000 is rare" and warned.severity == "warning"
+    assert warned.unexpected_count == 1 and warned.sample == [70000.0]
+    assert not run.blocking and len(run.outcomes) == len(RULES)
+    assert run.result.results[0].expectation_config.type == "unexpected_rows_expectation"  # still one query

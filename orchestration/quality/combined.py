@@ -4,8 +4,9 @@ GX spends about 20 ms of Python on each expectation, several times what DuckDB n
 it. Most of a suite's blocking rules are conditions on single rows (ranges, value sets, not
 null, uniqueness, SQL row rules): the first round checks them together, as one
 `unexpected_rows_expectation` that selects every row breaking any of them. When that round
-passes, every rule in it passed. When anything fails, the runner validates the whole suite
-again rule by rule, so a failure is always reported by the rule that broke.
+passes, every rule in it passed. When it fails, the runner validates the whole suite again
+rule by rule, so a failure is always reported by the rule that broke (when only a rule checked
+on its own fails, such as a warning, the first round is repeated for its counts and examples).
 
 A combined condition may be stricter than GX (it then fails, and the rule-by-rule round
 decides), never looser.

@@ -104,15 +104,17 @@ def validate_many(suites: list[tuple[Suite, dict[str, Any]]], db_path: Path, con
             batch = asset.add_batch_definition_whole_table("whole_table")
             quick, together = combined(suite)
             result = run(batch, quick, parameters, PASS_FAIL)
-            if result.success:
-                met = [Outcome(type=r.type, column=rule_column(r.kwargs), rule=r.rule, severity=r.severity, success=True)
-                       for r in together]
-                runs.append(SuiteRun(suite=suite, outcomes=met + [outcome(r) for r in result.results
-                                                                  if not (together and is_combined(r, quick))],
-                                     result=result))
+            merged_met = all(r.success for r in result.results if together and is_combined(r, quick))
+            if not merged_met:  # a row rule broke: which one, rule by rule
+                result = run(batch, suite, parameters, RESULT_FORMAT)
+                runs.append(SuiteRun(suite=suite, outcomes=[outcome(r) for r in result.results], result=result))
                 continue
-            result = run(batch, suite, parameters, RESULT_FORMAT)
-            runs.append(SuiteRun(suite=suite, outcomes=[outcome(r) for r in result.results], result=result))
+            if not result.success:  # only rules checked on their own failed: their counts and examples
+                result = run(batch, quick, parameters, RESULT_FORMAT)
+            met = [Outcome(type=r.type, column=rule_column(r.kwargs), rule=r.rule, severity=r.severity, success=True)
+                   for r in together]
+            others = [outcome(r) for r in result.results if not (together and is_combined(r, quick))]
+            runs.append(SuiteRun(suite=suite, outcomes=met + others, result=result))
     # Example rows come from a connection of their own, once GX's engine has let go of the file.
     return [replace(run, outcomes=with_rows(run.outcomes, run.suite, db_path))
             if any(not o.success and not o.error for o in run.outcomes) else run for run in runs]
