@@ -105,6 +105,11 @@ BREACHES = [
      f"{PILOT},C-0001,happiness,2024-04-15,1\n", 2, "outcome", "registered"),
     ("outcomes_number.csv", "pilot_id,participant_id,outcome,outcome_date,value\n"
      f"{PILOT},C-0001,quarterly_wages,2024-04-15,$3000\n", 2, "value", "a number"),
+    # A 3 MB value without "@" used to make the e-mail pattern take quadratic time.
+    ("services_long.csv", "pilot_id,participant_id,service_date,service_type,amount\n"
+     f"{PILOT},C-0001,2024-02-01,job_coaching,2\n{PILOT},C-0001,2024-02-02,{'x' * 3_000_000},2\n",
+     3, "service_type", "a value is at most 1,000 characters"),
+    ("participants_empty.csv", "", None, None, "readable CSV or .xlsx workbook (EmptyDataError: No columns to parse"),
 ]
 
 

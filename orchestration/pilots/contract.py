@@ -55,9 +55,11 @@ class CheckContext:
 
 
 def _shown(value: str, patterns: dict[str, str]) -> str:
-    if any(re.search(p, value) for p in patterns.values()):
+    shown = value[:60]
+    # The patterns run on the start of the value only: what is shown, and bounded time.
+    if any(re.search(p, value[:200]) for p in patterns.values()):
         return "(withheld: looks like a direct identifier)"
-    return value[:60]
+    return shown if len(value) <= 60 else f"{shown}... ({len(value):,} characters)"
 
 
 def _flag(result: TableResult, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str, patterns: dict) -> None:
@@ -108,6 +110,11 @@ def check_table(table: str, raw: pd.DataFrame, context: CheckContext) -> TableRe
         return result
     if frame.empty:
         result.breaches.append(Breach(None, None, f"the {table} table has no data rows"))
+        return result
+    limit = context.contract["limits"]["field_chars"]
+    for name in frame.columns:
+        _flag(result, frame, frame[name].str.len() > limit, name, f"a value is at most {limit:,} characters", patterns)
+    if result.breaches:  # nothing else runs on values that long
         return result
     text_columns = [c["name"] for c in spec["columns"] if c["type"] == "text"]
     result.redacted_cells = redact_values(frame, text_columns, patterns)

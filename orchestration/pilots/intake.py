@@ -217,10 +217,15 @@ def process_city(city_geoid: str, include_bundled: bool = True) -> CityIntake:
         key = privacy.pii_key(synthetic=True) if synthetic else real_key
         context = CheckContext(city_geoid, pilots, counties, contract,
                                lambda pilot, ids, key=key: privacy.pseudonymise(pilot, ids, key), set(known))
-        tables, ignored = read_upload(path)
-        breaches = [] if tables else [{"table": None, "row": None, "column": None, "rule":
-                                       "a CSV named participants*, services* or outcomes*, or an .xlsx workbook "
-                                       "with sheets named participants, services and/or outcomes"}]
+        rule = ("a CSV named participants*, services* or outcomes*, or an .xlsx workbook "
+                "with sheets named participants, services and/or outcomes")
+        try:
+            tables, ignored = read_upload(path)
+        except Exception as error:  # a file no reader understands is that file's breach, not a failed run
+            tables, ignored = {}, []
+            reason = (str(error).strip().splitlines() or [""])[0][:200]
+            rule = f"the file is a readable CSV or .xlsx workbook ({type(error).__name__}: {reason})"
+        breaches = [] if tables else [{"table": None, "row": None, "column": None, "rule": rule}]
         if city_geoid not in {p.city_geoid for p in pilots.values()}:
             breaches.append({"table": None, "row": None, "column": None,
                              "rule": f"the folder {city_geoid} is the place GEOID of a city with a pilot in programs.csv"})
