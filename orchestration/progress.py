@@ -19,7 +19,7 @@ SHOW_TRACEBACK = "MOBILITY_TRACEBACK"  # set to 1 for the full traceback of a fa
 
 @dataclass
 class StepTally:
-    tables: int = 0  # assets materialized
+    assets: int = 0  # materialized
     rows: int = 0
     checks: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -46,7 +46,7 @@ class Progress(logging.Handler):
             return
         tally = self.steps[event.step_key]
         if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
-            tally.tables += 1
+            tally.assets += 1
             rows = event.event_specific_data.materialization.metadata.get("dagster/row_count")
             tally.rows += rows.value if rows is not None else 0
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -73,8 +73,8 @@ class Progress(logging.Handler):
 
     def line(self, step: str, tally: StepTally, outcome: str) -> None:
         parts = [f"{step:<28}", f"{outcome:>8}"]
-        if tally.tables:
-            parts.append(f"{tally.tables:>3} assets" + (f" {tally.rows:>11,} rows" if tally.rows else ""))
+        if tally.assets:
+            parts.append(f"{tally.assets:>3} assets" + (f" {tally.rows:>11,} rows" if tally.rows else ""))
         if tally.checks:
             parts.append("checks: " + ", ".join(f"{n} {kind}" for kind, n in tally.checks.items()))
         print("  " + "   ".join(parts), file=self.stream, flush=True)
