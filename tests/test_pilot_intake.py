@@ -69,6 +69,15 @@ def test_accepted_file_is_archived_by_hash_and_removed_from_landing(home):
     assert raw_counts(home)["participants"] == 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "latin-1"])
+def test_utf16_bom_and_latin1_files_are_read_as_text(home, encoding):
+    path = drop(home, "participants_2024-02.csv", "")
+    path.write_bytes(good_participants().replace("C-0001", "C-0001é").encode(encoding))
+    result = intake.process_city(CITY, include_bundled=False)
+    assert [r["file"] for r in result.accepted] == ["participants_2024-02.csv"] and result.quarantined == []
+    assert raw_counts(home)["participants"] == 3
+
+
 def test_same_upload_twice_adds_no_rows(home):
     drop(home, "participants_a.csv", good_participants())
     intake.process_city(CITY, include_bundled=False)

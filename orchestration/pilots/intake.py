@@ -87,10 +87,17 @@ def read_upload(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     table = _table_of(path.stem)
     if table is None:
         return {}, []
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1")
+    with path.open("rb") as handle:
+        start = handle.read(2)
+    # Spreadsheet programs save "Unicode text" as UTF-16 with a byte-order mark.
+    encodings = ["utf-16"] if start in (b"\xff\xfe", b"\xfe\xff") else ["utf-8-sig", "latin-1"]
+    for encoding in encodings:
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+            break
+        except UnicodeDecodeError:
+            if encoding == encodings[-1]:
+                raise
     return {table: frame}, []
 
 
