@@ -26,7 +26,7 @@ gaps as (
         white.estimate as estimate_reference,
         others.estimate as estimate_comparison,
         white.estimate - others.estimate as gap,
-        sqrt(white.se * white.se + others.se * others.se) as gap_se,
+        {{ combined_se('white.se', 'others.se') }} as gap_se,
         white.suppressed or others.suppressed as suppressed,
         greatest(white.quality, others.quality) as quality,
         white.count_children as count_children_reference,

@@ -106,7 +106,7 @@ select
     cities.value - peer_medians.peer_median as difference,
     case when cities.se is not null and peer_medians.peer_median_se is not null
         then abs(cities.value - peer_medians.peer_median)
-            > 1.96 * sqrt(cities.se * cities.se + peer_medians.peer_median_se * peer_medians.peer_median_se)
+            > 1.96 * {{ combined_se('cities.se', 'peer_medians.peer_median_se') }}
     end as difference_exceeds_uncertainty,
     cities.source
 from cities

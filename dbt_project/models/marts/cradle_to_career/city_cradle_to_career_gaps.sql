@@ -44,7 +44,7 @@ gaps as (
         reference.value as value_reference,
         comparison.value as value_comparison,
         reference.value - comparison.value as gap,
-        sqrt(reference.se * reference.se + comparison.se * comparison.se) as gap_se
+        {{ combined_se('reference.se', 'comparison.se') }} as gap_se
     from reference
     inner join comparison
         on comparison.place_geoid = reference.place_geoid
