@@ -48,6 +48,9 @@ def export_environment() -> None:
     os.environ["DAGSTER_HOME"] = str(instance_dir)
     instance_dir.mkdir(parents=True, exist_ok=True)
     write_instance_settings(instance_dir / "dagster.yaml")
+    from orchestration import run_log
+
+    run_log.skip_flushes_under(instance_dir)
 
 
 # Dagster instance settings the warehouse needs; a setting already in the file is kept as is.
