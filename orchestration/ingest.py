@@ -75,6 +75,26 @@ def files_sha256(paths: list[Path]) -> str:
     return hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
 
 
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What a file that should be text holds instead, judged from its first bytes; None for
+    text (UTF-16 with a byte-order mark is text)."""
+    if head.startswith(ZIP_MAGIC):
+        return "a zip archive (an .xlsx workbook is one)"
+    if head.startswith(OLE_MAGIC):
+        return "an Excel 97-2003 workbook (.xls)"
+    if head.startswith(UTF16_BOMS) or b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if min(even, odd) == 0 and max(even, odd) >= len(head) // 4:  # every other byte of ASCII text is NUL
+        return "UTF-16 text without a byte-order mark"
+    return f"binary data (a NUL byte at byte {head.index(0):,})"
+
+
 def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
     return error.object[error.start : error.end].decode("latin-1"), error.end
 

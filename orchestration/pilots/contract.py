@@ -7,13 +7,13 @@ data team can open the file and fix it. Checks are column-wise (vectorised), not
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
 from typing import Callable
 
 import pandas as pd
 
-from orchestration.pilots.privacy import identifier_columns, normalise_name, redact_values
+from orchestration.pilots.privacy import identifier_columns, matching, normalise_name, redact_values
 from orchestration.pilots.registry import Pilot
 
 MAX_BREACHES_PER_RULE = 20
@@ -52,20 +52,23 @@ class CheckContext:
     contract: dict
     hash_ids: Callable[[pd.Series, pd.Series], pd.Series]
     known_participants: set[str]  # keys already accepted (archive and earlier files of this upload)
+    checked_on: date = field(default_factory=lambda: datetime.now(timezone.utc).date())  # no date may be later
 
 
-def _shown(value: str, patterns: dict[str, str]) -> str:
-    shown = value[:60]
-    # The patterns run on the start of the value only: what is shown, and bounded time.
-    if any(re.search(p, value[:200]) for p in patterns.values()):
+def _shown(value: str, identifier_like: bool) -> str:
+    if identifier_like:
         return "(withheld: looks like a direct identifier)"
-    return shown if len(value) <= 60 else f"{shown}... ({len(value):,} characters)"
+    return value if len(value) <= 60 else f"{value[:60]}... ({len(value):,} characters)"
 
 
 def _flag(result: TableResult, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str, patterns: dict) -> None:
-    for index in frame.index[mask][:MAX_BREACHES_PER_RULE]:
+    rows = frame.index[mask][:MAX_BREACHES_PER_RULE]
+    values = frame.loc[rows, column].astype(str)
+    # The patterns run on the start of each value: what is shown.
+    identifier_like = matching(values.str[:200], list(patterns.values()))
+    for index in rows:
         # Participant ids are never echoed: the row number is enough to find them.
-        shown = None if column == "participant_id" else _shown(str(frame.at[index, column]), patterns)
+        shown = None if column == "participant_id" else _shown(values[index], identifier_like[index])
         result.breaches.append(Breach(int(index) + 2, column, rule, shown))
     extra = int(mask.sum()) - MAX_BREACHES_PER_RULE
     if extra > 0:
@@ -130,6 +133,8 @@ def check_table(table: str, raw: pd.DataFrame, context: CheckContext) -> TableRe
         if kind == "date":
             typed[name] = _as_date(values)
             _flag(result, frame, ~empty & typed[name].isna(), name, "a date written YYYY-MM-DD", patterns)
+            _flag(result, frame, typed[name] > pd.Timestamp(context.checked_on), name,
+                  f"a date no later than the day the file is checked ({context.checked_on.isoformat()})", patterns)
         elif kind == "number":
             typed[name] = pd.to_numeric(values.where(~empty), errors="coerce")
             _flag(result, frame, ~empty & typed[name].isna(), name, "a number (digits, optional decimal point)", patterns)

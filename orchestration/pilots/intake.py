@@ -1,11 +1,12 @@
 """Intake of one city's pilot files: check against the contract, pseudonymise, archive.
 
 Landing zone: `MOBILITY_HOME/landing/pilots/<city_geoid>/` (CSV or .xlsx, top level).
-For each file, whole-file and all-or-nothing:
+For each file, whole-file and all-or-nothing, and each file on its own (no file can stop another):
 
 * its SHA-256 is already archived -> a `duplicate` receipt, nothing is added;
-* it breaks the contract -> moved to `quarantine/` beside a `<file>.report.json` naming
-  each breach's row, column and rule; nothing else changes;
+* it breaks the contract, or cannot be read or checked at all (any type, encoding or size)
+  -> moved to `quarantine/` beside a `<file>.report.json` naming each breach's row, column
+  and rule (or what went wrong); nothing else changes;
 * otherwise -> its identifier-free, pseudonymised rows are archived as Parquet under
   `MOBILITY_HOME/archive/pilots/<city_geoid>/<sha256>.<table>.parquet` with a
   `<sha256>.receipt.json`, a copy of the receipt goes to `receipts/`, and the upload is
@@ -31,9 +32,10 @@ from orchestration import settings
 from orchestration.ingest import file_sha256
 from orchestration.pilots import privacy, registry
 from orchestration.pilots.contract import CheckContext, TableResult, check_table
+from orchestration.pilots.reading import TABLES, Unreadable, read_upload, table_of
 
-TABLES = ("participants", "services", "outcomes")
-UPLOAD_SUFFIXES = {".csv", ".xlsx"}
+# Names under which copy tools and browsers write a file that has not fully arrived yet.
+IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download")
 
 # The archived (and raw) shape of each table; every file is written in exactly this shape.
 ARCHIVE_SELECT = {
@@ -61,11 +63,13 @@ def archive_dir(city_geoid: str | None = None) -> Path:
 
 
 def pending_uploads(city_geoid: str) -> list[Path]:
+    """Every file in the landing folder, whatever its type (each gets a receipt or a report),
+    but for hidden files, Office lock files and files still being copied."""
     folder = landing_dir(city_geoid)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in UPLOAD_SUFFIXES
-                  and not p.name.startswith((".", "~$")))
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+                  and not p.name.lower().endswith(IN_PROGRESS_SUFFIXES))
 
 
 def bundled_files(city_geoid: str) -> list[Path]:
@@ -73,37 +77,9 @@ def bundled_files(city_geoid: str) -> list[Path]:
     return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
 
-def _table_of(name: str) -> str | None:
-    normalised = privacy.normalise_name(name)
-    return next((t for t in TABLES if normalised.startswith(t)), None)
-
-
-def read_upload(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """The contract tables a file holds (cells as text) and the sheets it ignored."""
-    if path.suffix.lower() == ".xlsx":
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
-        tables = {_table_of(n): s for n, s in sheets.items() if _table_of(n)}
-        return tables, [n for n in sheets if not _table_of(n)]
-    table = _table_of(path.stem)
-    if table is None:
-        return {}, []
-    with path.open("rb") as handle:
-        start = handle.read(2)
-    # Spreadsheet programs save "Unicode text" as UTF-16 with a byte-order mark.
-    encodings = ["utf-16"] if start in (b"\xff\xfe", b"\xfe\xff") else ["utf-8-sig", "latin-1"]
-    for encoding in encodings:
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
-            break
-        except UnicodeDecodeError:
-            if encoding == encodings[-1]:
-                raise
-    return {table: frame}, []
-
-
 def _upload_order(path: Path) -> tuple[int, str]:
     # Participants before the services and outcomes that refer to them.
-    table = _table_of(path.stem)
+    table = table_of(path.stem)
     return (0 if table == "participants" else 1 if path.suffix.lower() == ".xlsx" else 2, path.name)
 
 
@@ -143,7 +119,7 @@ def _free_name(folder: Path, name: str) -> Path:
     return folder / f"{Path(name).stem}.{stamp}{Path(name).suffix}"
 
 
-def _quarantine(path: Path, sha256: str, breaches: list[dict], city: str) -> dict:
+def _quarantine(path: Path, sha256: str | None, breaches: list[dict], city: str) -> dict:
     folder = landing_dir(city) / "quarantine"
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, path.name)
@@ -166,20 +142,29 @@ def _archive(results: list[TableResult], path: Path, sha256: str, city: str, syn
     folder.mkdir(parents=True, exist_ok=True)
     accepted_at = datetime.now(timezone.utc)
     con = duckdb.connect()
-    for result in results:
-        frame = result.rows
-        frame["is_synthetic"] = frame.get("is_synthetic", False) | synthetic
-        con.register("upload", frame)
-        target = folder / f"{sha256}.{result.table}.parquet"
-        tmp = target.with_name(target.name + ".tmp")
-        con.execute(
-            f"copy (select {ARCHIVE_SELECT[result.table]}, is_synthetic, cast(source_row as integer) as source_row, "
-            f"? as source_sha256, ? as source_file, cast(? as timestamptz) as accepted_at from upload) "
-            f"to '{tmp.as_posix()}' (format parquet)",
-            [sha256, path.name, accepted_at],
-        )
-        con.unregister("upload")
-        os.replace(tmp, target)
+    written = []
+    try:
+        for result in results:
+            frame = result.rows
+            frame["is_synthetic"] = frame.get("is_synthetic", False) | synthetic
+            con.register("upload", frame)
+            target = folder / f"{sha256}.{result.table}.parquet"
+            tmp = target.with_name(target.name + ".tmp")
+            written += [tmp, target]
+            con.execute(
+                f"copy (select {ARCHIVE_SELECT[result.table]}, is_synthetic, cast(source_row as integer) as source_row, "
+                f"? as source_sha256, ? as source_file, cast(? as timestamptz) as accepted_at from upload) "
+                f"to '{tmp.as_posix()}' (format parquet)",
+                [sha256, path.name, accepted_at],
+            )
+            con.unregister("upload")
+            os.replace(tmp, target)
+    except Exception:
+        for leftover in written:  # no table of a file that was not accepted whole stays in the archive
+            leftover.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
     receipt = {
         "status": "accepted",
         "file": path.name,
@@ -212,46 +197,73 @@ def process_city(city_geoid: str, include_bundled: bool = True) -> CityIntake:
     known = archived_participants(city_geoid)
 
     for path, synthetic in [(p, True) for p in bundled] + [(p, False) for p in uploads]:
-        sha256 = file_sha256(path)
-        if (archive_dir(city_geoid) / f"{sha256}.receipt.json").exists():
-            if not synthetic:
-                _write_json(landing_dir(city_geoid) / "receipts" / f"{path.name}.{sha256[:12]}.json",
-                            {"status": "duplicate", "file": path.name, "sha256": sha256,
-                             "summary": "identical to a file already accepted; nothing was added"})
-                path.unlink()
-            outcome.duplicates.append(path.name)
-            continue
         key = privacy.pii_key(synthetic=True) if synthetic else real_key
         context = CheckContext(city_geoid, pilots, counties, contract,
                                lambda pilot, ids, key=key: privacy.pseudonymise(pilot, ids, key), set(known))
-        rule = ("a CSV named participants*, services* or outcomes*, or an .xlsx workbook "
-                "with sheets named participants, services and/or outcomes")
-        try:
-            tables, ignored = read_upload(path)
-        except Exception as error:  # a file no reader understands is that file's breach, not a failed run
-            tables, ignored = {}, []
-            reason = (str(error).strip().splitlines() or [""])[0][:200]
-            rule = f"the file is a readable CSV or .xlsx workbook ({type(error).__name__}: {reason})"
-        breaches = [] if tables else [{"table": None, "row": None, "column": None, "rule": rule}]
-        if city_geoid not in {p.city_geoid for p in pilots.values()}:
-            breaches.append({"table": None, "row": None, "column": None,
-                             "rule": f"the folder {city_geoid} is the place GEOID of a city with a pilot in programs.csv"})
-        results = []
-        for table in sorted(tables, key=TABLES.index):
-            result = check_table(table, tables[table], context)
-            breaches += result.breach_dicts()
-            if result.rows is not None and table == "participants":
-                context.known_participants |= set(result.rows["participant_key"])
-            results.append(result)
-        if breaches:
-            if synthetic:
-                raise BundledDataError(f"{path}: bundled synthetic file breaks the contract: {breaches[:5]}")
-            outcome.quarantined.append(_quarantine(path, sha256, breaches, city_geoid))
-            continue
-        receipt = _archive(results, path, sha256, city_geoid, synthetic, ignored)
-        known |= context.known_participants
-        if not synthetic:
-            _write_json(landing_dir(city_geoid) / "receipts" / f"{path.name}.{sha256[:12]}.json", receipt)
-            path.unlink()
-        outcome.accepted.append(receipt)
+        if synthetic:  # a bundled file that fails is a defect of the repository: it stops the run
+            accepted = _take_in(path, True, context, outcome)
+        else:
+            try:
+                accepted = _take_in(path, False, context, outcome)
+            except Exception as error:  # whatever goes wrong with one upload is its report, not a failed run
+                sha256 = file_sha256(path) if path.is_file() else None
+                rule = f"a file the warehouse can read and check; checking this one failed ({_reason(error, contract)})"
+                outcome.quarantined.append(_quarantine(path, sha256, [_file_breach(rule)], city_geoid))
+                continue
+        if accepted:
+            known |= context.known_participants
     return outcome
+
+
+def _file_breach(rule: str, row: int | None = None, table: str | None = None) -> dict:
+    return {"table": table, "row": row, "column": None, "rule": rule, "value": None}
+
+
+def _reason(error: Exception, contract: dict) -> str:
+    """The error in one short line, withheld if it quotes what looks like a direct identifier."""
+    message = (str(error).strip().splitlines() or [""])[0][:200]
+    patterns = list(contract["direct_identifiers"]["value_patterns"].values())
+    if privacy.matching(pd.Series([message], dtype=object), patterns).iloc[0]:
+        message = "message withheld: it quotes what looks like a direct identifier"
+    return f"{type(error).__name__}: {message}"
+
+
+def _take_in(path: Path, synthetic: bool, context: CheckContext, outcome: CityIntake) -> bool:
+    """Archive, quarantine or recognise one file, recorded in `outcome`; whether it was accepted
+    (its participants are then in `context.known_participants`)."""
+    city_geoid = context.city_geoid
+    sha256 = file_sha256(path)
+    if (archive_dir(city_geoid) / f"{sha256}.receipt.json").exists():
+        if not synthetic:
+            _write_json(landing_dir(city_geoid) / "receipts" / f"{path.name}.{sha256[:12]}.json",
+                        {"status": "duplicate", "file": path.name, "sha256": sha256,
+                         "summary": "identical to a file already accepted; nothing was added"})
+            path.unlink()
+        outcome.duplicates.append(path.name)
+        return False
+    try:
+        tables, ignored = read_upload(path, context.contract["limits"])
+        breaches = []
+    except Unreadable as unreadable:
+        tables, ignored = {}, []
+        breaches = [_file_breach(unreadable.rule, unreadable.row, unreadable.table)]
+    if city_geoid not in {p.city_geoid for p in context.pilots.values()}:
+        breaches.append(_file_breach(f"the folder {city_geoid} is the place GEOID of a city with a pilot in programs.csv"))
+    results = []
+    for table in sorted(tables, key=TABLES.index):
+        result = check_table(table, tables[table], context)
+        breaches += result.breach_dicts()
+        if result.rows is not None and table == "participants":
+            context.known_participants |= set(result.rows["participant_key"])
+        results.append(result)
+    if breaches:
+        if synthetic:
+            raise BundledDataError(f"{path}: bundled synthetic file breaks the contract: {breaches[:5]}")
+        outcome.quarantined.append(_quarantine(path, sha256, breaches, city_geoid))
+        return False
+    receipt = _archive(results, path, sha256, city_geoid, synthetic, ignored)
+    if not synthetic:
+        _write_json(landing_dir(city_geoid) / "receipts" / f"{path.name}.{sha256[:12]}.json", receipt)
+        path.unlink()
+    outcome.accepted.append(receipt)
+    return True
