@@ -9,8 +9,10 @@ succeeds.
 """
 
 import codecs
+import csv
 import hashlib
 import os
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +24,11 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, Material
 from orchestration import settings
 from orchestration.declarations import geoid_widths, source_columns
 from orchestration.resources import BUILD_FILE_POOL, Warehouse
+
+# Column rules that only numbers can meet: a column declared with one must be read as numbers.
+NUMERIC_RULES = ("range", "mean", "interval")
+# DuckDB's CSV reader reads lines of up to this many bytes (its default `max_line_size`).
+MAX_LINE_BYTES = 2_000_000
 
 
 class SourceFileError(ValueError):
@@ -102,18 +109,38 @@ def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("mobility_latin1_fallback", _latin1_fallback)
 
 
+def check_text_file(path: Path, rule: str) -> None:
+    """The file exists, is not empty and holds text: what no reader can be asked to judge well."""
+    if not path.exists():
+        raise SourceFileError(f"{path}: file not found (rule: {rule})")
+    if path.stat().st_size == 0:
+        raise SourceFileError(f"{path}: the file is empty, 0 bytes (rule: {rule})")
+    with path.open("rb") as handle:
+        kind = binary_kind(handle.read(1 << 16))
+    if kind:
+        raise SourceFileError(f"{path}: holds {kind}, not text (rule: {rule})")
+
+
 def utf8_readable(path: Path, scratch_dir: Path) -> Path:
     """The file itself when it is clean UTF-8, else a UTF-8 copy in `scratch_dir`.
 
     Some Census and Geocorr files are latin-1, and one mixes latin-1 and UTF-8 lines:
-    each undecodable byte is read as latin-1, every valid UTF-8 sequence is kept.
+    each undecodable byte is read as latin-1, every valid UTF-8 sequence is kept. A file saved
+    as UTF-16 (with its byte-order mark) is read as such.
     """
     data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-        return path
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="mobility_latin1_fallback")
+    if data.startswith(UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise SourceFileError(f"{path}: broken UTF-16 text at byte {error.start:,} (rule: UTF-8, latin-1 or "
+                                  "UTF-16 text)") from error
+    else:
+        try:
+            data.decode("utf-8")
+            return path
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", errors="mobility_latin1_fallback")
     scratch_dir.mkdir(parents=True, exist_ok=True)
     copy = scratch_dir / f"{path.stem}.utf8{path.suffix}"
     copy.write_text(text, encoding="utf-8")
@@ -124,14 +151,77 @@ def reader_sql(spec: SourceFile, path: Path) -> str:
     return f"read_{spec.reader}('{path.as_posix()}', {spec.read_options})"
 
 
-def check_columns(con: duckdb.DuckDBPyConnection, spec: SourceFile, table: str, shown: Path) -> None:
+def duckdb_reason(error: duckdb.Error) -> str:
+    """DuckDB's message up to its suggestions, without the lines that echo the file or the query."""
+    head = str(error).strip().split("\n\n")[0]
+    lines = [line.strip()[:200] for line in head.splitlines() if not line.startswith(("Original Line", "LINE "))]
+    return " ".join(lines)
+
+
+def csv_shape_problem(path: Path) -> str | None:
+    """The first row that is not a well-formed CSV row of the header's width, in words; None if
+    every row is. For the messages of a file a sniffing reader could not make sense of."""
+    limit = csv.field_size_limit(MAX_LINE_BYTES)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = csv.reader(handle, strict=True)
+            number = 0
+            try:
+                header = next(rows, [])
+                for number, row in enumerate(rows, start=1):
+                    if row and len(row) != len(header):
+                        return (f"data row {number} (line {rows.line_num}) has {len(row)} cells where the header has "
+                                f"{len(header)} (rule: every row has as many cells as the header)")
+            except csv.Error as error:
+                where = f"data row {number + 1} (line {rows.line_num})"
+                if "field limit" in str(error):
+                    return (f"{where} is longer than {MAX_LINE_BYTES:,} characters (rule: a line of at most "
+                            f"{MAX_LINE_BYTES:,} bytes, the CSV reader's limit)")
+                return (f"{where} is not well-formed CSV: {error} (rule: a quoted cell ends with its closing quote, "
+                        "then a comma or the end of the line)")
+    finally:
+        csv.field_size_limit(limit)
+    return None
+
+
+def check_columns(con: duckdb.DuckDBPyConnection, spec: SourceFile, table: str, shown: Path, readable: Path) -> None:
     present = {row[0] for row in con.execute(f"describe {table}").fetchall()}
+    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     missing = [c for c in spec.required_columns if c not in present]
+    if missing or not rows:
+        # A malformed row can make the reader take the wrong line for the header: that row is the fault.
+        shape = csv_shape_problem(readable) if spec.reader == "csv" else None
+        if shape:
+            raise SourceFileError(f"{shown}: {shape}")
+    if not rows:
+        raise SourceFileError(f"{shown}: no data rows (rule: raw.{spec.table} is loaded from at least one row)")
     if missing:
         raise SourceFileError(
             f"{shown}: missing required column(s) {', '.join(missing)} "
             f"(rule: {spec.table} needs columns {', '.join(spec.required_columns)})"
         )
+
+
+def check_numbers(con: duckdb.DuckDBPyConnection, spec: SourceFile, table: str, shown: Path) -> None:
+    """Columns declared with a numeric rule hold numbers: a cell of text would otherwise turn the
+    whole column into text, and the rule could no longer be checked."""
+    types = dict(con.execute(f"select column_name, column_type from (describe {table})").fetchall())
+    for column, meta in source_columns(spec.table).items():
+        if not any(rule in meta for rule in NUMERIC_RULES) or types[column] != "VARCHAR":
+            continue
+        bad = con.execute(
+            f"""
+            select data_row, value from (
+                select row_number() over () as data_row, "{column}" as value from {table}
+            )
+            where value is not null and try_cast(value as double) is null
+            limit 3
+            """
+        ).fetchall()
+        if bad:
+            rows = "; ".join(f"data row {r} has {v[:60]!r}" for r, v in bad)
+            raise SourceFileError(f"{shown}: column {column} breaks rule 'a number (its declared rules compare "
+                                  f"numbers)': {rows}")
 
 
 def check_geoids(con: duckdb.DuckDBPyConnection, table: str, widths: dict[str, int], shown: str) -> None:
@@ -203,8 +293,7 @@ def write_raw_table(
 
 def load_source(spec: SourceFile, con: duckdb.DuckDBPyConnection, home: Path) -> dict:
     path = source_dir() / spec.path
-    if not path.exists():
-        raise SourceFileError(f"{path}: file not found (rule: raw.{spec.table} is loaded from it)")
+    check_text_file(path, f"raw.{spec.table} is loaded from it")
     readable = utf8_readable(path, home / "scratch")
 
     def create(con: duckdb.DuckDBPyConnection) -> None:
@@ -213,8 +302,10 @@ def load_source(spec: SourceFile, con: duckdb.DuckDBPyConnection, home: Path) ->
         try:
             con.execute(f"create or replace temp table incoming as select * from {reader_sql(spec, readable)}")
         except duckdb.Error as exc:
-            raise SourceFileError(f"{path}: cannot be read as {spec.reader.upper()}: {exc}") from exc
-        check_columns(con, spec, "incoming", path)
+            reason = (csv_shape_problem(readable) if spec.reader == "csv" else None) or duckdb_reason(exc)
+            raise SourceFileError(f"{path}: cannot be read as {spec.reader.upper()}: {reason}") from exc
+        check_columns(con, spec, "incoming", path, readable)
+        check_numbers(con, spec, "incoming", path)
         con.execute(f"create or replace table raw.{spec.table} as select {spec.select} from incoming where {spec.where}")
         con.execute("drop table incoming")
 
@@ -288,10 +379,16 @@ class SourceGroup:
                 for spec in specs:
                     if spec.key not in context.selected_asset_keys:
                         continue
+                    table = spec.key.path[1]
                     try:
-                        metadata = loaders[spec.key.path[1]](con, home, config)
+                        metadata = loaders[table](con, home, config)
                     except SourceFileError as error:
                         failures.append(str(error))
+                        continue
+                    except Exception as error:  # a loader's own failure stops its table only, named
+                        context.log.error(f"raw.{table}: {traceback.format_exc()}")
+                        failures.append(f"raw.{table} could not be loaded: {type(error).__name__}: "
+                                        + (str(error).strip().splitlines() or [""])[0][:300])
                         continue
                     yield MaterializeResult(asset_key=spec.key, metadata=metadata)
             if failures:

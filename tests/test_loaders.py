@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from dagster import AssetKey, materialize
 
+from orchestration import ingest
 from orchestration.ingest import SourceFileError, load_source
 from orchestration.resources import Warehouse
 from orchestration.settings import SEEDS_DIR
@@ -114,6 +115,26 @@ def test_bad_files_fail_their_group_step_after_the_good_ones_load(sources, wareh
     # every bad file of the group is named, with its column and rule
     assert "tract_kfr_rP_gP_p25.csv: missing required column(s) Household_Income_at_Age_35_rP_gP_p25" in error.message
     assert "county_outcomes_simple.csv: file not found" in error.message
+
+
+def test_a_loader_failing_unexpectedly_stops_only_its_table_and_names_it(sources, warehouse, monkeypatch):
+    copy_source(sources, SOCIAL_CAPITAL)
+    copy_source(sources, HOUSEHOLD_INCOME)
+    readable = ingest.utf8_readable
+
+    def unreadable_disk(path, scratch_dir):  # what no file check can foresee
+        if path.name == "tract_kfr_rP_gP_p25.csv":
+            raise OSError(5, "Input/output error")
+        return readable(path, scratch_dir)
+
+    monkeypatch.setattr(ingest, "utf8_readable", unreadable_disk)
+    result = materialize_raw(warehouse, ["atlas_social_capital_county", "atlas_tract_household_income"])
+    assert not result.success
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [
+        AssetKey(["raw", "atlas_social_capital_county"])]
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_failure_data.error.cause.message.endswith(
+        "raw.atlas_tract_household_income could not be loaded: OSError: [Errno 5] Input/output error\n")
 
 
 # -- Official Opportunity Insights wide files -------------------------------------------------

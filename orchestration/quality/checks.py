@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import duckdb
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -46,7 +47,24 @@ def run_suite_group(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int
         Path(home) / "build.duckdb",
         context=docs.context(home),
     )
+    files = loaded_from(Path(home) / "build.duckdb", [s.table for s in suites if s.schema == "raw"])
+    runs = [replace(run, source_file=files.get(run.suite.table)) if run.suite.schema == "raw" else run for run in runs]
     return list(zip(runs, baselines))
+
+
+def loaded_from(build_db: Path, tables: list[str]) -> dict[str, str]:
+    """The file(s) each raw table was last loaded from, as the load log records them."""
+    if not tables:
+        return {}
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        logged = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                             "and table_name = '_ingest_log'").fetchone()[0]
+        return dict(con.execute(
+            "select table_name, arg_max(source_file, loaded_at) from raw._ingest_log "
+            "where table_name in (select unnest(?)) group by table_name", [tables]).fetchall()) if logged else {}
+    finally:
+        con.close()
 
 
 def check_result(run: SuiteRun, baseline: int | None) -> AssetCheckResult:
@@ -59,13 +77,16 @@ def check_result(run: SuiteRun, baseline: int | None) -> AssetCheckResult:
         "published_row_count": MetadataValue.int(baseline) if baseline is not None
         else MetadataValue.text("none: never published"),
         "declared_in": MetadataValue.text(", ".join(shown_path(f) for f in run.suite.files)),
+        **({"source_file": MetadataValue.text(shown_path(Path(run.source_file)))} if run.source_file else {}),
     }
     for number, failed in enumerate(errors + warnings, start=1):
         metadata[f"failed_{number}"] = MetadataValue.text(failed.summary())
         if failed.rows:
             metadata[f"failed_{number}_rows"] = MetadataValue.json(failed.rows)
     if errors or warnings:
-        description = "; ".join(o.summary() for o in errors + warnings)
+        description = "; ".join(o.summary() for o in errors + warnings)[:1800]
+        if run.source_file:
+            description += f" (in {shown_path(Path(run.source_file))})"
     else:
         description = f"all {len(run.outcomes)} expectations met"
     return AssetCheckResult(

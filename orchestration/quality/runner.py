@@ -59,6 +59,7 @@ class SuiteRun:
     suite: Suite
     outcomes: list[Outcome]
     result: Any  # the GX ExpectationSuiteValidationResult, for Data Docs
+    source_file: str | None = None  # for a raw table: the file(s) it was loaded from
 
     def failed(self, severity: str) -> list[Outcome]:
         return [o for o in self.outcomes if not o.success and o.severity == severity]

@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 from dagster import Config
 
-from orchestration.ingest import (CustomTable, SourceFile, SourceFileError, SourceGroup, files_sha256, pad,
-                                  source_dir, source_file_spec, write_raw_table)
+from orchestration.ingest import (CustomTable, SourceFile, SourceFileError, SourceGroup, UTF16_BOMS,
+                                  check_text_file, files_sha256, pad, source_dir, source_file_spec, write_raw_table)
 from orchestration.sources.census_api import CensusApiClient, response_frame, tract_values
 from orchestration.sources.registry import registry_counties
 
@@ -98,10 +98,13 @@ def bundled_responses(requests: list[ApiRequest]) -> tuple[pd.DataFrame, list[Pa
     frames, files = [], []
     for request in requests:
         path = source_dir() / request.bundled_file
-        if not path.exists():
-            raise SourceFileError(f"{path}: file not found (rule: bundled Census API response)")
+        check_text_file(path, "bundled Census API response")
+        data = path.read_bytes()
         try:
-            payload = json.loads(path.read_text())
+            payload = json.loads(data.decode("utf-16" if data.startswith(UTF16_BOMS) else "utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise SourceFileError(f"{path}: not UTF-8 or UTF-16 text at byte {exc.start:,} (rule: a Census API response is "
+                                  "JSON text)") from exc
         except json.JSONDecodeError as exc:
             raise SourceFileError(f"{path}: not valid JSON at line {exc.lineno}: {exc.msg}") from exc
         frames.append(tract_values(response_frame(payload, str(path)), request.dataset, request.year, path.name))

@@ -28,6 +28,8 @@ ANNOTATION_VALUES = ("-111111111", "-222222222", "-333333333", "-555555555", "-6
 
 def response_frame(payload: object, shown: str) -> pd.DataFrame:
     """Either JSON form of a Census API response as a frame of strings."""
+    if payload == [] or payload == [[]]:
+        raise SourceFileError(f"{shown}: an empty response (rule: a response holds at least one tract)")
     if isinstance(payload, list) and payload and all(isinstance(r, list) for r in payload):
         header, *rows = payload
         widths = {len(r) for r in rows}
