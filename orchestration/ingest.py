@@ -62,9 +62,10 @@ def source_dir() -> Path:
 
 def pad(column: str, width: int) -> str:
     """SQL that turns an integer-typed or short GEOID into a zero-padded string. A value
-    longer than `width` is kept whole (lpad alone would truncate it) so the check sees it."""
+    longer than `width` is kept whole (lpad alone would truncate it), and an empty one stays
+    empty (lpad would make it all zeros), so the check sees both."""
     text = f"cast({column} as varchar)"
-    return f"lpad({text}, cast(greatest(length({text}), {width}) as integer), '0')"
+    return f"case when {text} = '' then '' else lpad({text}, cast(greatest(length({text}), {width}) as integer), '0') end"
 
 
 def file_sha256(path: Path) -> str:

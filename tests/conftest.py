@@ -15,10 +15,17 @@ os.environ.pop("MOBILITY_SOURCE_DIR", None)
 import duckdb  # noqa: E402
 import pytest  # noqa: E402
 from dagster import DagsterInstance  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from orchestration import settings  # noqa: E402
 
 settings.export_environment()
+
+# Property tests try the same examples on every run and machine (derandomized, no example
+# database), so a failure in CI reproduces locally; their SQL runs take longer than
+# Hypothesis' default deadline.
+hypothesis_settings.register_profile("warehouse", derandomize=True, database=None, deadline=None, print_blob=True)
+hypothesis_settings.load_profile("warehouse")
 
 
 @pytest.fixture(scope="session")
