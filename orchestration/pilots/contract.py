@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from orchestration.pilots.privacy import identifier_columns, matching, normalise_name, redact_values
@@ -137,7 +138,9 @@ def check_table(table: str, raw: pd.DataFrame, context: CheckContext) -> TableRe
                   f"a date no later than the day the file is checked ({context.checked_on.isoformat()})", patterns)
         elif kind == "number":
             typed[name] = pd.to_numeric(values.where(~empty), errors="coerce")
-            _flag(result, frame, ~empty & typed[name].isna(), name, "a number (digits, optional decimal point)", patterns)
+            # "inf", "NaN" and "1e999" parse, but are no measurement.
+            _flag(result, frame, ~empty & ~np.isfinite(typed[name]), name, "a number (digits, optional decimal point)",
+                  patterns)
         elif kind == "boolean":
             lowered = values.str.lower()
             _flag(result, frame, ~lowered.isin(TRUE_VALUES | FALSE_VALUES), name, "true or false", patterns)
@@ -148,7 +151,7 @@ def check_table(table: str, raw: pd.DataFrame, context: CheckContext) -> TableRe
                   "one of: " + ", ".join(column["values"]), patterns)
             typed[name] = lowered
         elif kind == "tract_geoid":
-            well_formed = values.str.fullmatch(r"\d{11}")
+            well_formed = values.str.fullmatch(r"[0-9]{11}")  # \d would take other scripts' digits
             _flag(result, frame, ~empty & ~well_formed, name,
                   "a tract GEOID of exactly 11 digits, stored as text so leading zeros stay", patterns)
             outside = ~empty & well_formed & ~values.str[:5].isin(context.counties)
