@@ -88,7 +88,7 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
 
     params = get_updated_cli_invocation_params_for_context(context, manifest(), TRANSLATOR)
     # Each run gets its own artifacts folder, seeded with the partial-parse state.
-    target = settings.dbt_target_dir() / f"{context.op_def.name}-{context.run_id[:8]}"
+    target = settings.dbt_target_dir() / f"{context.op_def.name}-{context.run.run_id[:8]}"
     target.mkdir(parents=True, exist_ok=True)
     parse_state = settings.dbt_target_dir() / "partial_parse.msgpack"
     if parse_state.exists():

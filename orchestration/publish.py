@@ -163,7 +163,7 @@ def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinit
         marts = [key.path[-1] for key in mart_keys()]
         # Data Docs render in a check process, which has GX loaded, while the file is copied.
         rendered = workers().submit(docs.build_docs, home)
-        counts = publish_file(home / "build.duckdb", target, marts, run_id=context.run_id)
+        counts = publish_file(home / "build.duckdb", target, marts, run_id=context.run.run_id)
         index = rendered.result()
         return MaterializeResult(
             metadata={

@@ -59,9 +59,9 @@ def run_downstream_of(raw_table: str, home: Path, include_publish: bool = True) 
     from orchestration.definitions import assets, defs
     from orchestration.resources import Warehouse
 
-    selection = AssetSelection.keys(AssetKey(["raw", raw_table])).downstream()
+    selection = AssetSelection.assets(AssetKey(["raw", raw_table])).downstream()
     if include_publish:
-        selection = selection | AssetSelection.keys(AssetKey(["publish"]))
+        selection = selection | AssetSelection.assets(AssetKey(["publish"]))
     checks = list(defs.asset_checks or [])
     with DagsterInstance.ephemeral() as instance:
         result = materialize(

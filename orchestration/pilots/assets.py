@@ -174,6 +174,5 @@ PER_CITY_SELECTION = AssetSelection.assets(UPLOADS_KEY)
 pilot_city_job = define_asset_job(
     name="pilot_city_intake",
     selection=PER_CITY_SELECTION.downstream(),
-    partitions_def=pilot_city,
     description="Take in one city's new pilot uploads, then rebuild the pilot tables and marts.",
 )
