@@ -13,6 +13,10 @@ from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+# Private dagster-dbt API: its public path (DbtCliResource.cli) always starts dbt as a subprocess
+# and parses the stream; dbt runs in this process here, so its events go through the same classes
+# (source: https://github.com/dagster-io/dagster/tree/master/python_modules/libraries/dagster-dbt).
+# tests/test_upstream_canaries.py fails when their signatures or results change.
 from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
@@ -113,7 +117,9 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     try:
         result = dbtRunner(callbacks=[on_event]).invoke(args)
     finally:
-        DuckDBConnectionManager.close_all_connections()  # the check processes open the file next
+        # dbt-duckdb keeps the file open after an in-process run, and the check processes open it
+        # next (https://github.com/duckdb/dbt-duckdb/issues/616: its maintainer's workaround).
+        DuckDBConnectionManager.close_all_connections()
     for raw in finished:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
         yield from event.to_default_asset_events(manifest(), TRANSLATOR, context, target, dbt_project)

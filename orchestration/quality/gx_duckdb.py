@@ -3,24 +3,30 @@
 Out of the box GX cannot validate DuckDB tables with the pinned versions:
 
 * every aggregate metric fails with "list index out of range": GX executes a query, returns
-  the connection to the pool, then reads the result, which DuckDB has already discarded.
+  the connection to the pool, then reads the result, which DuckDB has already discarded
+  (https://github.com/fivetran/great_expectations/issues/11579, and #10738; GX's own DuckDB
+  engine, https://github.com/fivetran/great_expectations/pull/12084, is not released).
   `install()` makes GX read every DuckDB result while its connection is still open.
 * `expect_column_values_to_match_regex` (and its siblings) raise "Regex is not supported for
-  dialect duckdb". `install()` teaches them DuckDB's `regexp_matches` (a search, as in GX's
-  pandas engine, so anchor patterns with ^ and $).
-
+  dialect duckdb": GX knows no DuckDB dialect module. `install()` teaches them DuckDB's
+  `regexp_matches` (a search, as in GX's pandas engine, so anchor patterns with ^ and $).
 * GX reads a table's columns through SQLAlchemy reflection, which duckdb-engine answers by
-  emulating PostgreSQL's catalog: about a tenth of a second a table. `install()` reads them
-  from DuckDB's own `duckdb_columns()` instead.
+  emulating PostgreSQL's catalog: about a tenth of a second a table, and broken outright by
+  SQLAlchemy 2.0.45+ on DuckDB 1.x (https://github.com/Mause/duckdb_engine/issues/1379, #1388).
+  `install()` reads them from DuckDB's own `duckdb_columns()` instead.
 
-All three changes apply to DuckDB engines only; every other dialect runs GX's own code.
+All three changes apply to DuckDB engines only; every other dialect runs GX's own code. Each
+replacement keeps GX's function as `__wrapped__`; `tests/test_upstream_canaries.py` fails when
+a replaced function changes or GX fixes what a change works around.
 `duckdb_source()` opens a read-only data source and disposes both of GX's SQLAlchemy engines
 afterwards, so the next writer in the process can take the file.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import sys
 import types
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,13 +41,8 @@ DIALECT = "duckdb"
 duckdb_dialect_module = types.ModuleType("mobility_duckdb_dialect")
 duckdb_dialect_module.__dict__.update({k: v for k, v in vars(sqlalchemy).items() if not k.startswith("_")})
 
-REGEX_MODULES = (
-    "great_expectations.expectations.metrics.util",
-    "great_expectations.expectations.metrics.column_map_metrics.column_values_match_regex",
-    "great_expectations.expectations.metrics.column_map_metrics.column_values_not_match_regex",
-    "great_expectations.expectations.metrics.column_map_metrics.column_values_match_regex_list",
-    "great_expectations.expectations.metrics.column_map_metrics.column_values_not_match_regex_list",
-)
+# Where GX builds a regex condition per dialect; every GX module that imported it gets ours.
+REGEX_BUILDER_MODULE = "great_expectations.expectations.metrics.util"
 
 # DuckDB type names whose reflected SQLAlchemy type is listed under another name.
 REFLECTED_AS = {"double": "float", "decimal": "numeric"}
@@ -60,11 +61,13 @@ def install() -> None:
     gx_init = SqlAlchemyExecutionEngine.__init__
     gx_execute_query = SqlAlchemyExecutionEngine.execute_query
 
+    @functools.wraps(gx_init)
     def __init__(self, *args, **kwargs):
         gx_init(self, *args, **kwargs)
         if self.dialect_name == DIALECT:
             self.dialect_module = duckdb_dialect_module
 
+    @functools.wraps(gx_execute_query)
     def execute_query(self, query):
         if self.dialect_name != DIALECT:
             return gx_execute_query(self, query)
@@ -76,21 +79,23 @@ def install() -> None:
     SqlAlchemyExecutionEngine.__init__ = __init__
     SqlAlchemyExecutionEngine.execute_query = execute_query
 
-    util = importlib.import_module(REGEX_MODULES[0])
-    gx_regex = util.get_dialect_regex_expression
+    gx_regex = importlib.import_module(REGEX_BUILDER_MODULE).get_dialect_regex_expression
 
+    @functools.wraps(gx_regex)
     def get_dialect_regex_expression(column, regex, dialect, positive=True):
         if dialect is duckdb_dialect_module:
             match = sqlalchemy.func.regexp_matches(column, sqlalchemy.literal(regex))
             return match if positive else sqlalchemy.not_(match)
         return gx_regex(column, regex, dialect, positive)
 
-    for name in REGEX_MODULES:
-        setattr(importlib.import_module(name), "get_dialect_regex_expression", get_dialect_regex_expression)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("great_expectations.") and getattr(module, "get_dialect_regex_expression", None) is gx_regex:
+            module.get_dialect_regex_expression = get_dialect_regex_expression
 
     column_types = importlib.import_module(COLUMN_TYPES_MODULE)
     gx_column_metadata = column_types.get_sqlalchemy_column_metadata
 
+    @functools.wraps(gx_column_metadata)
     def get_sqlalchemy_column_metadata(execution_engine, table_selectable, schema_name=None):
         if execution_engine.dialect_name != DIALECT or not isinstance(table_selectable, str):
             return gx_column_metadata(execution_engine, table_selectable, schema_name)
