@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(MOBILITY_HOME)/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: warehouse test ui docs manifest browser bench clean
+.PHONY: warehouse test audit ui docs manifest browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ warehouse: manifest
 
 test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory audit
+
+# Known vulnerabilities in the installed packages (pip-audit); says so when it could not check.
+audit: $(BIN)/.installed
+	$(BIN)/python tools/dependency_audit.py
 
 # The UI tests drive the real webserver in headless Chromium (Debian's package).
 browser:
@@ -42,9 +47,12 @@ browser:
 	    echo "The UI tests need headless Chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
-# dg finds the project in pyproject.toml; VIRTUAL_ENV tells it to use this venv.
+# dg finds the project in pyproject.toml; VIRTUAL_ENV tells it to use this venv. The UI can
+# launch runs: it listens on this machine only unless told otherwise (make ui UI_HOST=0.0.0.0).
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 3000
 ui: manifest
-	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev -h 127.0.0.1 -p 3000
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev -h $(UI_HOST) -p $(UI_PORT)
 
 docs: $(BIN)/.installed
 	$(BIN)/python -m orchestration.quality.docs

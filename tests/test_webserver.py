@@ -1,6 +1,8 @@
-"""The real Dagster webserver, started on 127.0.0.1 from workspace.yaml, serves every asset
-and the lineage a data engineer sees, in headless Chromium."""
+"""The real Dagster webserver, started from workspace.yaml as the command line starts it (no
+host given), listens on this machine only and serves every asset and the lineage a data
+engineer sees, in headless Chromium."""
 
+import ipaddress
 import json
 import os
 import shutil
@@ -34,8 +36,7 @@ def webserver(test_home: Path):
     env = {**os.environ, "MOBILITY_HOME": str(test_home), "DAGSTER_HOME": str(settings.dagster_home())}
     log = (test_home / "webserver.log").open("w")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1",
-         "-p", str(port)],
+        [str(Path(sys.executable).parent / "dagster-webserver"), "-w", "workspace.yaml", "-p", str(port)],
         cwd=settings.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -54,6 +55,33 @@ def webserver(test_home: Path):
     process.terminate()
     process.wait(timeout=30)
     log.close()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses with a socket listening on `port` (Linux's /proc/net tables)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                raw = bytes.fromhex(address)
+                # Each 32-bit word is in host (little-endian) order.
+                words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                found.add(str(ipaddress.ip_address(words)))
+    return found
+
+
+def test_webserver_listens_on_this_machine_only(webserver):
+    assert listening_addresses(int(webserver.rsplit(":", 1)[1])) == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("override, host", [((), "127.0.0.1"), (("UI_HOST=0.0.0.0",), "0.0.0.0")])
+def test_make_ui_binds_to_localhost_unless_told_otherwise(override, host):
+    done = subprocess.run(["make", "--dry-run", "ui", *override], cwd=settings.REPO_ROOT,
+                          capture_output=True, text=True, timeout=60)
+    (command,) = [line for line in done.stdout.splitlines() if "/dg dev " in line]
+    assert command.endswith(f"dg dev -h {host} -p 3000"), command
 
 
 def graphql(url: str, query: str) -> dict:
