@@ -14,8 +14,11 @@ import duckdb
 import pandas as pd
 
 from orchestration import declarations, published
+from orchestration.quality.declared import quoted
 
-FORMATS = {"parquet": "(format parquet)", "csv": "(format csv, header true)"}
+# The target path is the user's: it goes to DuckDB's writers as a value, never into SQL text.
+WRITERS = {"parquet": lambda relation, path: relation.write_parquet(path),
+           "csv": lambda relation, path: relation.write_csv(path, header=True)}
 
 # Opportunity Insights race codes as Urban names its race-ethnicity subgroups.
 URBAN_SUBGROUPS = {
@@ -58,10 +61,15 @@ def urban_column(metric: str, suffix: str) -> str:
     return suffix + metric if suffix.endswith("_") else metric + suffix
 
 
+def text(value: str) -> str:
+    """A SQL string literal of a value read from the marts."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     """One column per metric and suffix, from the long rows (one row per key and metric)."""
     metrics = [m for (m,) in con.execute(f"select distinct metric from ({spec['rows']}) order by 1").fetchall()]
-    columns = [f"max({source}) filter (where metric = '{metric}') as \"{urban_column(metric, suffix)}\""
+    columns = [f"max({source}) filter (where metric = {text(metric)}) as {quoted(urban_column(metric, suffix))}"
                for metric in metrics for suffix, source in spec["columns"].items()]
     keys = ", ".join(spec["keys"])
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"
@@ -83,8 +91,10 @@ def dictionary(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.DataFrame
 
 
 def copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, fmt: str) -> int:
-    con.execute(f"copy ({query}) to '{target.as_posix()}' {FORMATS[fmt]}")
-    return con.execute(f"select count(*) from ({query})").fetchone()[0]
+    WRITERS[fmt](con.sql(query), str(target))
+    # Fetched to the end: DuckDB refuses the next write while a result is unfinished.
+    ((rows,),) = con.execute(f"select count(*) from ({query})").fetchall()
+    return rows
 
 
 def export(directory: Path, fmt: str, on_step: Callable[[str], None] = lambda _: None) -> dict[str, int]:
@@ -96,7 +106,8 @@ def export(directory: Path, fmt: str, on_step: Callable[[str], None] = lambda _:
         marts = published.mart_tables(con)
         steps = len(marts) + len(URBAN_FILES) + 1
         for number, mart in enumerate(marts, start=1):
-            written[mart] = copy(con, f'select * from marts."{mart}"', directory / f"{mart}.{fmt}", fmt)
+            query = f"select * from marts.{quoted(mart)}"
+            written[mart] = copy(con, query, directory / f"{mart}.{fmt}", fmt)
             on_step(f"[{number}/{steps}] marts.{mart}: {written[mart]:,} rows")
         for number, (name, spec) in enumerate(URBAN_FILES.items(), start=len(marts) + 1):
             written[name] = copy(con, urban_select(con, spec), directory / f"{name}.{fmt}", fmt)

@@ -65,7 +65,8 @@ def pad(column: str, width: int) -> str:
     longer than `width` is kept whole (lpad alone would truncate it), and an empty one stays
     empty (lpad would make it all zeros), so the check sees both."""
     text = f"cast({column} as varchar)"
-    return f"case when {text} = '' then '' else lpad({text}, cast(greatest(length({text}), {width}) as integer), '0') end"
+    padded = f"lpad({text}, cast(greatest(length({text}), {width}) as integer), '0')"
+    return f"case when {text} = '' then '' else {padded} end"
 
 
 def file_sha256(path: Path) -> str:

@@ -46,6 +46,15 @@ def test_sql_answers_with_the_published_values(built_warehouse):
     ("copy (select * from marts.dim_city) to '/tmp/mobility-leak.csv'", "refused: file access is off"),
     ("attach '/tmp/other.duckdb' as other", "refused: file access is off"),
     ("select * from read_csv('/etc/passwd')", "refused: file access is off"),
+    ("select * from read_text('/etc/passwd')", "refused: file access is off"),
+    ("select * from glob('/etc/*')", "refused: file access is off"),
+    ("select * from read_csv('https://example.com/tracts.csv')", "refused: file access is off"),
+    ("export database '/tmp/mobility-leak'", "refused: file access is off"),
+    ("install httpfs", "refused: file access is off"),
+    ("load httpfs", "refused: file access is off"),
+    ("insert into marts.dim_city (city_geoid) values ('0000000')", "refused: the analysts' file is read-only"),
+    ("update marts.dim_city set population = 0", "refused: the analysts' file is read-only"),
+    ("drop table marts.city_mobility", "refused: the analysts' file is read-only"),
     ("set enable_external_access = true", "refused: settings cannot be changed"),
 ])
 def test_sql_refuses_writes_and_file_access_in_one_line(built_warehouse, statement, message):
@@ -53,7 +62,7 @@ def test_sql_refuses_writes_and_file_access_in_one_line(built_warehouse, stateme
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith(f"mobility sql: {message}") and done.stderr.count("\n") == 1
-    assert not Path("/tmp/mobility-leak.csv").exists()
+    assert not Path("/tmp/mobility-leak.csv").exists() and not Path("/tmp/mobility-leak").exists()
 
 
 def test_sql_names_the_mistake_in_bad_sql(built_warehouse):
