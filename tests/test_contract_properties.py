@@ -42,9 +42,8 @@ TOO_LONG = f"a value is at most {LIMIT:,} characters"
 MISSING_COLUMN = "required column is missing from the header"
 REPEATED_COLUMN = "each column appears once in the header"
 
-BAD_DATES = ["2024/01/15", "15-01-2024", "01/15/2024", "2024-02-30", "2024-13-01", "20240115", "Jan 15 2024",
-             "2024-01-15T08:30:00", "yesterday"]
-BAD_NUMBERS = ["12,5", "abc", "$12", "1 000", "12%", "inf", "-Infinity", "NaN", "1e999", "0x10", "--1"]
+BAD_DATES = ["2024/01/15", "15-01-2024", "2024-02-30", "20240115", "2024-01-15T08:30:00"]
+BAD_NUMBERS = ["12,5", "$12", "1 000", "inf", "NaN", "1e999"]
 BAD_TRACTS = [lambda t: t[:-1], lambda t: t + "0", lambda t: t[:5] + "O" + t[6:], lambda t: t[:5] + " " + t[5:],
               lambda t: t.translate(str.maketrans("0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17"
                                                                 "\uff18\uff19"))]
@@ -173,7 +172,7 @@ def _pairs(pilot: str, people: list[str]):
     return pd.Series([pilot] * len(people)), pd.Series(people)
 
 
-@settings(max_examples=100)
+@settings(max_examples=60)
 @given(valid_upload())
 def test_every_valid_upload_is_accepted(folder, upload):
     result = check(upload, folder)
@@ -312,19 +311,19 @@ def no_rows(draw, upload, r):
     return [(upload, (None, None, f"the {upload.table} table has no data rows"))]
 
 
-EVERY_TABLE = [blank_required, bad_date, bad_number, other_citys_pilot, repeated_row, too_long, missing_column,
-               repeated_column, no_rows]
+EVERY_TABLE = [other_citys_pilot, repeated_row, too_long, missing_column, repeated_column, no_rows]
 MUTATIONS = [(table, mutation) for table, extra in (
-    ("participants", [enum_value, bad_boolean, bad_tract, tract_elsewhere, before_the_pilot, exit_before_enrolment]),
+    ("participants", [enum_value, tract_elsewhere, before_the_pilot, exit_before_enrolment]),
     ("services", [unknown_participant]),
-    ("outcomes", [unknown_participant, unregistered_outcome, binary_not_0_or_1]),
+    ("outcomes", [unknown_participant, unregistered_outcome]),
 ) for mutation in EVERY_TABLE + extra]
+# These try every value of their list on each generated upload.
+EVERY_VALUE = [(table, mutation) for table, extra in (
+    ("participants", [bad_boolean, bad_tract]), ("services", []), ("outcomes", [binary_not_0_or_1]),
+) for mutation in [blank_required, bad_date, bad_number] + extra]
 
 
-@pytest.mark.parametrize("table, mutation", MUTATIONS, ids=[f"{t}-{m.__name__}" for t, m in MUTATIONS])
-@settings(max_examples=8)
-@given(data=st.data())
-def test_one_mutation_is_reported_by_the_rule_it_breaks(folder, table, mutation, data):
+def assert_reported(table, mutation, data, folder):
     binary = sorted({p.city_geoid for p in PILOTS.values() if any(o.outcome_type == "binary" for o in p.outcomes.values())})
     upload = data.draw(valid_upload(table, binary if mutation is binary_not_0_or_1 else None), "valid upload")
     r = data.draw(st.integers(0, len(upload.rows) - 1), "row")
@@ -332,3 +331,17 @@ def test_one_mutation_is_reported_by_the_rule_it_breaks(folder, table, mutation,
         result = check(variant, folder)
         assert [(b.row, b.column, b.rule) for b in result.breaches] == [expected], variant.rows[:3]
         assert result.rows is None
+
+
+@pytest.mark.parametrize("table, mutation", MUTATIONS, ids=[f"{t}-{m.__name__}" for t, m in MUTATIONS])
+@settings(max_examples=6)
+@given(data=st.data())
+def test_one_mutation_is_reported_by_the_rule_it_breaks(folder, table, mutation, data):
+    assert_reported(table, mutation, data, folder)
+
+
+@pytest.mark.parametrize("table, mutation", EVERY_VALUE, ids=[f"{t}-{m.__name__}" for t, m in EVERY_VALUE])
+@settings(max_examples=2)
+@given(data=st.data())
+def test_every_bad_value_is_reported_by_the_rule_it_breaks(folder, table, mutation, data):
+    assert_reported(table, mutation, data, folder)

@@ -31,6 +31,14 @@ tract = st.integers(1, 999_999)
 place = st.integers(1, 99_999)
 
 
+@pytest.fixture(scope="module")
+def con():
+    con = duckdb.connect()
+    con.execute("set threads = 1")  # a few rows per example: threads only add overhead
+    yield con
+    con.close()
+
+
 def padded(con: duckdb.DuckDBPyConnection, values: list, sql_type: str, w: int) -> list:
     con.execute(f"create or replace table t as select unnest(?::{sql_type}[]) as v", [values])
     return [r[0] for r in con.execute(f"select {pad('v', w)} from t").fetchall()]
@@ -38,9 +46,8 @@ def padded(con: duckdb.DuckDBPyConnection, values: list, sql_type: str, w: int) 
 
 @settings(max_examples=60)
 @given(width.flatmap(lambda w: st.tuples(st.just(w), st.lists(st.integers(0, 10**w - 1), min_size=1, max_size=20))))
-def test_an_integer_typed_geoid_gets_its_leading_zeros_back(case):
+def test_an_integer_typed_geoid_gets_its_leading_zeros_back(con, case):
     w, numbers = case
-    con = duckdb.connect()
     assert padded(con, numbers, "bigint", w) == [f"{n:0{w}d}" for n in numbers]
     # The Python loaders pad text the same way.
     assert padded(con, [str(n) for n in numbers], "varchar", w) == [str(n).zfill(w) for n in numbers]
@@ -51,11 +58,10 @@ GEOID_TEXT = st.text(st.sampled_from("0123456789 -.aO\u0663\uff11"), max_size=14
 
 @settings(max_examples=80)
 @given(width, st.lists(GEOID_TEXT, min_size=1, max_size=12))
-def test_the_loader_accepts_exactly_the_values_that_are_1_to_width_ascii_digits(w, values):
+def test_the_loader_accepts_exactly_the_values_that_are_1_to_width_ascii_digits(con, w, values):
     """Padding never turns a malformed value (empty, letters, spaces, other scripts' digits,
     too long) into a GEOID that passes the width check."""
-    con = duckdb.connect()
-    con.execute(f"create table raw_t as select {pad('v', w)} as v from (select unnest(?::varchar[]) as v)", [values])
+    con.execute(f"create or replace table raw_t as select {pad('v', w)} as v from (select unnest(?::varchar[]) as v)", [values])
     bad = [(row, value) for row, value in enumerate(values, start=1) if not re.fullmatch(f"[0-9]{{1,{w}}}", value)]
     if not bad:
         check_geoids(con, "raw_t", {"v": w}, "t.csv")
@@ -83,46 +89,45 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         csv.writer(handle).writerows([header, *rows])
 
 
-def load_and_stage(spec, home: Path, macro_call: str) -> list[tuple]:
+def load_and_stage(con, spec, home: Path, macro_call: str) -> list[tuple]:
     """The real loader (read, pad, check) into raw, then the staging macro on it, in DuckDB."""
-    con = duckdb.connect()
     load_source(spec, con, home)
-    con.execute(f"create view {spec.table} as select * from raw.{spec.table}")
+    con.execute(f"create or replace view {spec.table} as select * from raw.{spec.table}")
     return con.execute(render(macro_call)).fetchall()
 
 
 @settings(max_examples=40)
 @given(st.lists(st.tuples(state, county, tract, place), min_size=1, max_size=15, unique=True))
-def test_tracts_and_places_survive_a_file_that_dropped_their_leading_zeros(source_dir, tmp_path_factory, rows):
+def test_tracts_and_places_survive_a_file_that_dropped_their_leading_zeros(con, source_dir, tmp_path_factory, rows):
     """The tract-to-place crosswalk as a spreadsheet saves it (GEOIDs as numbers) loads and stages
     into 11-digit tracts, 5-digit counties and 7-digit places."""
     spec = geography.tract_place(2010)
     write_csv(source_dir / spec.path, ["TRACTID", "TR_VINTAGE", "PLACEID", "PLACE", "PLACE_TYPE", "STATE", "COUNTY"],
               [[int(f"{s}{c:03d}{t:06d}"), 2010, p, "Somewhere", "city", "XX", "Some County"] for s, c, t, p in rows])
-    staged = load_and_stage(spec, tmp_path_factory.getbasetemp(), "{{ stg_geography__tract_place(2010) }}")
+    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "{{ stg_geography__tract_place(2010) }}")
     assert [(r[0], r[2], r[3], r[7]) for r in staged] == [
         (f"{s:02d}{c:03d}{t:06d}", f"{s:02d}{p:05d}", f"{p:05d}", f"{s:02d}{c:03d}") for s, c, t, p in rows]
 
 
 @settings(max_examples=40)
 @given(st.lists(st.tuples(state, county, tract), min_size=1, max_size=15, unique=True))
-def test_tract_centres_put_state_and_county_together(source_dir, tmp_path_factory, rows):
+def test_tract_centres_put_state_and_county_together(con, source_dir, tmp_path_factory, rows):
     spec = geography.tract_centers(2020)
     write_csv(source_dir / spec.path, ["STATEFP", "COUNTYFP", "TRACTCE", "GEOID", "POPULATION", "LATITUDE", "LONGITUDE"],
               [[s, c, t, int(f"{s}{c:03d}{t:06d}"), 1000, 36.1, -95.9] for s, c, t in rows])
-    staged = load_and_stage(spec, tmp_path_factory.getbasetemp(), "{{ stg_geography__tract_centers(2020) }}")
+    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "{{ stg_geography__tract_centers(2020) }}")
     assert [(r[0], r[1], r[2]) for r in staged] == [
         (f"{s:02d}{c:03d}{t:06d}", f"{s:02d}{c:03d}", f"{s:02d}") for s, c, t in rows]
 
 
 @settings(max_examples=40)
 @given(st.lists(st.tuples(state, place), min_size=1, max_size=15, unique=True))
-def test_urban_places_are_state_and_place_fips(source_dir, tmp_path_factory, rows):
+def test_urban_places_are_state_and_place_fips(con, source_dir, tmp_path_factory, rows):
     spec = next(s for s in urban_metrics.SOURCES if s.table == "urban_income")
     income = ["pctl_income_20", "pctl_income_50", "pctl_income_80"]
     write_csv(source_dir / spec.path, ["year", "state", "place", *income, *(f"{c}_quality" for c in income)],
               [[2021, s, p, 25000, 50000, 90000, 1, 1, 2] for s, p in rows])
-    staged = load_and_stage(spec, tmp_path_factory.getbasetemp(), "{{ stg_urban__place_metrics('urban_income') }}")
+    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "{{ stg_urban__place_metrics('urban_income') }}")
     assert [r[0] for r in staged] == [f"{s:02d}{p:05d}" for s, p in rows]
 
 

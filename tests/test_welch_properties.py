@@ -29,14 +29,21 @@ def arm(values, size=st.integers(11, 60)):
     return size.flatmap(lambda n: st.lists(st.tuples(values, continuous), min_size=n, max_size=n))
 
 
-def estimates(design: str, treatment: list[tuple], comparison: list[tuple]) -> dict[str, tuple]:
-    """The model's `all`-subgroup rows by estimate type, from (outcome, baseline) pairs per arm."""
+@pytest.fixture(scope="module")
+def con():
     con = duckdb.connect()
-    con.execute("create table int_pilot_participant_outcomes (pilot_id varchar, design varchar, outcome varchar, "
-                "arm varchar, race_ethnicity varchar, gender varchar, baseline_value double, outcome_value double)")
-    rows = [("p", design, "o", name, "black", "female", baseline, value)
-            for name, pairs in (("treatment", treatment), ("comparison", comparison)) for value, baseline in pairs]
-    con.executemany("insert into int_pilot_participant_outcomes values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("set threads = 1")  # a hundred rows: threads only add overhead
+    yield con
+    con.close()
+
+
+def estimates(con, design: str, treatment: list[tuple], comparison: list[tuple]) -> dict[str, tuple]:
+    """The model's `all`-subgroup rows by estimate type, from (outcome, baseline) pairs per arm."""
+    pairs = [("treatment", v, b) for v, b in treatment] + [("comparison", v, b) for v, b in comparison]
+    con.execute("create or replace table int_pilot_participant_outcomes as select 'p' as pilot_id, ? as design, "
+                "'o' as outcome, unnest(?::varchar[]) as arm, 'black' as race_ethnicity, 'female' as gender, "
+                "unnest(?::double[]) as baseline_value, unnest(?::double[]) as outcome_value",
+                [design, [a for a, _, _ in pairs], [b for _, _, b in pairs], [v for _, v, _ in pairs]])
     found = con.execute(f"select estimate_type, estimate, estimate_se, estimate_df, estimate_lb, estimate_ub, p_value "
                         f"from ({ESTIMATES}) where subgroup_type = 'all'").fetchall()
     return {row[0]: row[1:] for row in found}
@@ -63,9 +70,9 @@ def welch_se(a: list[float], b: list[float]) -> float:
 
 @settings(max_examples=100)
 @given(st.sampled_from([continuous, binary]).flatmap(lambda values: st.tuples(arm(values), arm(values))))
-def test_welch_difference_in_means_and_in_differences_match_scipy(arms):
+def test_welch_difference_in_means_and_in_differences_match_scipy(con, arms):
     treatment, comparison = arms
-    found = estimates("randomised", treatment, comparison)
+    found = estimates(con, "randomised", treatment, comparison)
     for estimate_type, values in (("difference_in_means", lambda pairs: [v for v, _ in pairs]),
                                   ("difference_in_differences", lambda pairs: [v - b for v, b in pairs])):
         t, c = values(treatment), values(comparison)
@@ -75,8 +82,8 @@ def test_welch_difference_in_means_and_in_differences_match_scipy(arms):
 
 @settings(max_examples=50)
 @given(st.sampled_from([continuous, binary]).flatmap(arm))
-def test_pre_post_change_matches_scipys_paired_t_test(participants):
-    found = estimates("pre_post", participants, [])
+def test_pre_post_change_matches_scipys_paired_t_test(con, participants):
+    found = estimates(con, "pre_post", participants, [])
     changes = [v - b for v, b in participants]
     result = stats.ttest_rel([v for v, _ in participants], [b for _, b in participants])
     mean = sum(changes) / len(changes)
