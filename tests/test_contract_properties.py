@@ -3,7 +3,8 @@ generated uploads: every valid file is accepted whatever its header spelling, co
 value casing, and any single mutation of a valid file is reported by the one rule it breaks,
 at its row and column, and nothing else.
 
-Files go through the real reader (`intake.read_upload`) as CSV, against the real registry.
+Files go through the real reader (`reading.read_upload`) as CSV (and, for the header
+mutations, as an .xlsx workbook too), against the real registry, checked on a fixed day.
 """
 
 import copy
@@ -13,11 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestration.pilots import intake, privacy, registry
+from orchestration.pilots import privacy, reading, registry
 from orchestration.pilots.contract import CheckContext, check_table
 
 CONTRACT = registry.load_contract()
@@ -25,6 +28,7 @@ PILOTS = registry.load_pilots()
 COUNTIES = registry.city_counties()
 KEY = b"property-test-key"
 LIMIT = CONTRACT["limits"]["field_chars"]
+CHECKED_ON = date(2026, 6, 30)  # the day the generated files are checked; no date may be later
 SPEC = {table: {c["name"]: c for c in spec["columns"]} for table, spec in CONTRACT["tables"].items()}
 
 # The rules as a city data team reads them in a quarantine report.
@@ -40,6 +44,7 @@ BINARY = "0 or 1 for a binary outcome"
 KNOWN_PARTICIPANT = "a participant in this upload's or an earlier accepted participants table"
 TOO_LONG = f"a value is at most {LIMIT:,} characters"
 MISSING_COLUMN = "required column is missing from the header"
+FUTURE = f"a date no later than the day the file is checked ({CHECKED_ON.isoformat()})"
 REPEATED_COLUMN = "each column appears once in the header"
 
 BAD_DATES = ["2024/01/15", "15-01-2024", "2024-02-30", "20240115", "2024-01-15T08:30:00"]
@@ -58,11 +63,22 @@ class Upload:
     rows: list[dict[str, str]]
     spelled: dict[str, str] = field(default_factory=dict)  # column -> as written in the header
 
-    def write(self, path: Path) -> None:
+    def write(self, folder: Path, suffix: str) -> Path:
+        """The upload as a city would send it: a CSV named after the table, or a workbook with a sheet."""
+        cells = [[self.spelled.get(c, c) for c in self.header], *([row.get(c, "") for c in self.header]
+                                                                   for row in self.rows)]
+        if suffix == "xlsx":
+            path = folder / "pilot_upload.xlsx"
+            book = openpyxl.Workbook()
+            book.active.title = self.table
+            for line in cells:
+                book.active.append(line)
+            book.save(path)
+            return path
+        path = folder / f"{self.table}_upload.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([self.spelled.get(c, c) for c in self.header])
-            writer.writerows([[row.get(c, "") for c in self.header] for row in self.rows])
+            csv.writer(handle).writerows(cells)
+        return path
 
 
 def cased(word: str) -> st.SearchStrategy[str]:
@@ -95,7 +111,7 @@ def participants(draw, city: str) -> Upload:
     rows = []
     for person in people:
         enrolled = draw(days(pilot.start_date, pilot.end_date))
-        exited = draw(st.none() | st.dates(enrolled, enrolled + timedelta(days=400)))
+        exited = draw(st.none() | st.dates(enrolled, min(enrolled + timedelta(days=400), CHECKED_ON)))
         rows.append({
             "pilot_id": draw(st.sampled_from([pilot.pilot_id, f" {pilot.pilot_id} "])),  # ids are exact
             "participant_id": person,
@@ -155,27 +171,18 @@ def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("uploads")
 
 
-def check(upload: Upload, folder: Path):
-    path = folder / f"{upload.table}_upload.csv"
-    upload.write(path)
-    tables, _ = intake.read_upload(path)
-    pilots = {p.pilot_id: p for p in PILOTS.values()}
-    known = set(privacy.pseudonymise(*_pairs(upload.pilot, KNOWN_IDS), KEY))
-    context = CheckContext(upload.city, pilots, COUNTIES[upload.city], CONTRACT,
-                           lambda pilot, people: privacy.pseudonymise(pilot, people, KEY), known)
+def check(upload: Upload, folder: Path, suffix: str = "csv"):
+    tables, _ = reading.read_upload(upload.write(folder, suffix), CONTRACT["limits"])
+    known = set(privacy.pseudonymise(pd.Series([upload.pilot] * len(KNOWN_IDS)), pd.Series(KNOWN_IDS), KEY))
+    context = CheckContext(upload.city, PILOTS, COUNTIES[upload.city], CONTRACT,
+                           lambda pilot, people: privacy.pseudonymise(pilot, people, KEY), known, CHECKED_ON)
     return check_table(upload.table, tables[upload.table], context)
 
 
-def _pairs(pilot: str, people: list[str]):
-    import pandas as pd
-
-    return pd.Series([pilot] * len(people)), pd.Series(people)
-
-
 @settings(max_examples=60)
-@given(valid_upload())
-def test_every_valid_upload_is_accepted(folder, upload):
-    result = check(upload, folder)
+@given(valid_upload(), st.sampled_from(["csv", "xlsx"]))
+def test_every_valid_upload_is_accepted(folder, upload, suffix):
+    result = check(upload, folder, suffix)
     assert result.breaches == [], [(b.row, b.column, b.rule) for b in result.breaches]
     assert len(result.rows) == len(upload.rows)
     assert "participant_id" not in result.rows and result.rows["participant_key"].notna().all()
@@ -218,6 +225,13 @@ def bad_date(draw, upload, r):
     column = draw(st.sampled_from([c for c in SPEC[upload.table] if SPEC[upload.table][c]["type"] == "date"]))
     with_column(upload, column)
     return each(upload, r, column, BAD_DATES, DATE)
+
+
+def future_date(draw, upload, r):
+    column = draw(st.sampled_from([c for c in SPEC[upload.table] if SPEC[upload.table][c]["type"] == "date"]))
+    with_column(upload, column)
+    upload.rows[r][column] = draw(st.dates(CHECKED_ON + timedelta(days=1), date(2040, 12, 31))).isoformat()
+    return [(upload, (r + 2, column, FUTURE))]
 
 
 def bad_number(draw, upload, r):
@@ -311,7 +325,8 @@ def no_rows(draw, upload, r):
     return [(upload, (None, None, f"the {upload.table} table has no data rows"))]
 
 
-EVERY_TABLE = [other_citys_pilot, repeated_row, too_long, missing_column, repeated_column, no_rows]
+EVERY_TABLE = [future_date, other_citys_pilot, repeated_row, too_long, missing_column, repeated_column, no_rows]
+HEADER_MUTATIONS = {missing_column, repeated_column}  # also tried in a workbook
 MUTATIONS = [(table, mutation) for table, extra in (
     ("participants", [enum_value, tract_elsewhere, before_the_pilot, exit_before_enrolment]),
     ("services", [unknown_participant]),
@@ -328,9 +343,10 @@ def assert_reported(table, mutation, data, folder):
     upload = data.draw(valid_upload(table, binary if mutation is binary_not_0_or_1 else None), "valid upload")
     r = data.draw(st.integers(0, len(upload.rows) - 1), "row")
     for variant, expected in mutation(data.draw, upload, r):
-        result = check(variant, folder)
-        assert [(b.row, b.column, b.rule) for b in result.breaches] == [expected], variant.rows[:3]
-        assert result.rows is None
+        for suffix in ("csv", "xlsx") if mutation in HEADER_MUTATIONS else ("csv",):
+            result = check(variant, folder, suffix)
+            assert [(b.row, b.column, b.rule) for b in result.breaches] == [expected], (suffix, variant.rows[:3])
+            assert result.rows is None
 
 
 @pytest.mark.parametrize("table, mutation", MUTATIONS, ids=[f"{t}-{m.__name__}" for t, m in MUTATIONS])

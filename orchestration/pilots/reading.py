@@ -81,6 +81,12 @@ def _read_csv(path: Path, head: bytes, limits: dict) -> pd.DataFrame:
                 raise
         except pd.errors.ParserError as error:
             raise Unreadable(*_parser_rule(error, width)) from error
+    return _header_as_written(rows)
+
+
+def _header_as_written(rows: pd.DataFrame) -> pd.DataFrame:
+    """The first row as the header, a repeated name and all (pandas' own header would rename
+    a second `arm` to `arm.1`, and the contract would never see the repetition)."""
     header = [str(c) for c in rows.iloc[0].fillna("")]
     return rows.iloc[1:].set_axis(header, axis=1).reset_index(drop=True)
 
@@ -155,10 +161,12 @@ def _read_workbook(path: Path, head: bytes, limits: dict) -> tuple[dict[str, pd.
 
 
 def _read_sheet(book: pd.ExcelFile, table: str, sheet: str, limits: dict) -> pd.DataFrame:
-    # Reading stops one row past the limit: enough to know it is broken.
-    frame = book.parse(sheet, dtype=str, keep_default_na=False, nrows=limits["rows"] + 1)
-    if len(frame.columns) == 0:
+    # Reading stops one row past the limit (after the header): enough to know it is broken.
+    rows = pd.read_excel(book, sheet_name=sheet, header=None, dtype=str, keep_default_na=False,
+                         nrows=limits["rows"] + 2)
+    if rows.empty:
         raise Unreadable(f"a header row in the sheet {sheet}; the sheet is empty", table=table)
+    frame = _header_as_written(rows)
     if len(frame.columns) > limits["columns"]:
         raise Unreadable(f"at most {limits['columns']} columns (limits.columns); the sheet {sheet} has "
                          f"{len(frame.columns):,}", row=1, table=table)
