@@ -86,9 +86,10 @@ def key_like(text: bytes) -> list[tuple[int, bytes]]:
     return [(line, match) for line, match in found if not any(allowed in match for allowed in ALLOWED)]
 
 
+# Written in pieces, so that this file holds no key-like string itself.
 @pytest.mark.parametrize("planted", [b"AKIA" + b"Q" * 16, b"-----BEGIN RSA " + b"PRIVATE KEY-----",
                                      b"ghp_" + b"a1" * 18, b'CENSUS_API_KEY = "' + b"0f" * 20 + b'"',
-                                     b"MOBILITY_PII_KEY: 'a-real-secret-" + b"x" * 8 + b"'"])
+                                     b"MOBILITY_PII_KEY: '" + b"s3cr3t" * 3 + b"'"])
 def test_the_scan_finds_a_planted_key(planted):
     assert [line for line, _ in key_like(b"# settings\n" + planted + b"\n")] == [2]
 
