@@ -179,7 +179,7 @@ def check(upload: Upload, folder: Path, suffix: str = "csv"):
     return check_table(upload.table, tables[upload.table], context)
 
 
-@settings(max_examples=60)
+@settings(max_examples=50)
 @given(valid_upload(), st.sampled_from(["csv", "xlsx"]))
 def test_every_valid_upload_is_accepted(folder, upload, suffix):
     result = check(upload, folder, suffix)
@@ -350,7 +350,7 @@ def assert_reported(table, mutation, data, folder):
 
 
 @pytest.mark.parametrize("table, mutation", MUTATIONS, ids=[f"{t}-{m.__name__}" for t, m in MUTATIONS])
-@settings(max_examples=6)
+@settings(max_examples=4)
 @given(data=st.data())
 def test_one_mutation_is_reported_by_the_rule_it_breaks(folder, table, mutation, data):
     assert_reported(table, mutation, data, folder)
