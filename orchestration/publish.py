@@ -2,8 +2,8 @@
 
 Ingestion and dbt write the build file; checks audit it; `publish` runs only after every mart
 and its checks have passed. It writes the `marts` schema (plus `audit.row_counts`, the
-baseline of the row-count rule) to a new file and atomically renames it over the analysts'
-file. A failed check anywhere in the run leaves `mobility.duckdb` byte-for-byte as it was; an
+baseline of the row-count rule) to a new file in `MOBILITY_HOME/publishing` and atomically
+renames it over the analysts' file. A failed check anywhere in the run leaves `mobility.duckdb` byte-for-byte as it was; an
 analyst's open read-only connection keeps reading the version it opened.
 
 The file is written in DuckDB's 1.4 storage format (`STORAGE_VERSION`), so every supported
@@ -117,10 +117,19 @@ def copy_publications(con: duckdb.DuckDBPyConnection, previous: Path | None, run
                 [run_id, duckdb.__version__, STORAGE_VERSION])
 
 
+def staging_path(target: Path) -> Path:
+    """Where the next version of `target` is written: a folder of its own on the same file system
+    (a rename is atomic only there), so a publish killed halfway leaves nothing where analysts look."""
+    return target.parent / "publishing" / f"{target.name}.{os.getpid()}.new"
+
+
 def publish_file(build_db: Path, target: Path, marts: list[str], run_id: str = "") -> dict[str, int]:
-    """Build the new version beside `target`, then rename it over `target` in one step."""
-    staging = target.with_name(f".{target.name}.{os.getpid()}.new")
-    staging.unlink(missing_ok=True)
+    """Build the new version in the staging folder, then rename it over `target` in one step."""
+    staging = staging_path(target)
+    staging.parent.mkdir(exist_ok=True)
+    # What a killed publish left (publishes run one at a time, in the build_file pool).
+    for left in staging.parent.glob(f"{target.name}.*"):
+        left.unlink()
     try:
         counts = write_published_copy(build_db, staging, marts, previous=target, run_id=run_id)
         with staging.open("rb") as handle:

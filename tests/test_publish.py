@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from orchestration import dbt, settings
-from orchestration.publish import mart_keys, publish_file
+from orchestration.publish import mart_keys, publish_file, staging_path
 from quality_scenarios import sha256
 
 
@@ -87,7 +87,7 @@ def test_open_analyst_connection_survives_a_publish(build_file, tmp_path):
         analyst.close()
     assert count_in_new_process(target) == 2
     assert read(target, "select row_count from audit.row_counts where asset_key = 'raw/city_registry'") == [(1,)]
-    assert not list(tmp_path.glob(".mobility.duckdb.*"))  # no half-written file left behind
+    assert left_beside(target) == []  # no half-written file left behind
 
 
 def test_failed_copy_leaves_the_published_file_untouched(build_file, tmp_path):
@@ -97,4 +97,21 @@ def test_failed_copy_leaves_the_published_file_untouched(build_file, tmp_path):
     with pytest.raises(Exception, match="marts missing from the build file: fact_mobility"):
         publish_file(build_file, target, ["dim_city", "fact_mobility"])
     assert sha256(target) == before
-    assert not list(tmp_path.glob(".mobility.duckdb.*"))
+    assert left_beside(target) == []
+
+
+def left_beside(target: Path) -> list[str]:
+    """Files in the analysts' folder other than the published and build files, and in the staging folder."""
+    names = [p.name for p in target.parent.iterdir() if p.is_file() and p.name not in ("mobility.duckdb", "build.duckdb")]
+    return names + [p.name for p in staging_path(target).parent.iterdir()]
+
+
+def test_a_publish_removes_what_a_killed_publish_left(build_file, tmp_path):
+    target = tmp_path / "mobility.duckdb"
+    publish_file(build_file, target, ["dim_city"])
+    killed = staging_path(target).with_name("mobility.duckdb.4242.new")
+    killed.write_bytes(b"half a database")
+    killed.with_name(killed.name + ".wal").write_bytes(b"")
+    publish_file(build_file, target, ["dim_city"])
+    assert left_beside(target) == []
+    assert read(target, "select count(*) from marts.dim_city") == [(1,)]
