@@ -47,6 +47,7 @@ def main() -> int:
     from orchestration.dbt import preload_in_background
     from orchestration.definitions import defs
     from orchestration.progress import Progress
+    from orchestration.recovery import fail_abandoned_runs
 
     preload_in_background()
     home = settings.mobility_home()
@@ -57,6 +58,8 @@ def main() -> int:
     print(f"Building the warehouse in {home} (run {run_id[:8]}; watch it in the UI with `make ui`)")
     job = defs.resolve_job_def("build_warehouse").with_logger_defs({"progress": progress.logger_def()})
     with DagsterInstance.get() as instance:
+        for line in fail_abandoned_runs(instance):
+            print(line)
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_id=run_id,
             run_config={"loggers": {"progress": {"config": {"log_file": str(log_file)}}}},
