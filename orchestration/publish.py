@@ -3,8 +3,9 @@
 Ingestion and dbt write the build file; checks audit it; `publish` runs only after every mart
 and its checks have passed. It writes the `marts` schema (plus `audit.row_counts`, the
 baseline of the row-count rule) to a new file in `MOBILITY_HOME/publishing` and atomically
-renames it over the analysts' file. A failed check anywhere in the run leaves `mobility.duckdb` byte-for-byte as it was; an
-analyst's open read-only connection keeps reading the version it opened.
+renames it over the analysts' file. A failed check anywhere in the run, or a run killed before
+that rename, leaves `mobility.duckdb` byte-for-byte as it was; an analyst's open read-only
+connection keeps reading the version it opened.
 
 The file is written in DuckDB's 1.4 storage format (`STORAGE_VERSION`), so every supported
 client opens it: DuckDB 1.4 LTS, 1.5 and 2.x (R, DBeaver/JDBC, Python, the CLI). Each publish

@@ -15,6 +15,9 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 UNFINISHED = [DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING]
+# A process's start time read from /proc rests on the boot time, kept in whole seconds and moved
+# by clock adjustments: a live run's process must never look younger than its run.
+CLOCK_SLACK_SECONDS = 60
 
 
 def fail_abandoned_runs(instance: DagsterInstance) -> list[str]:
@@ -54,7 +57,7 @@ def process_running(pid: int, since: float) -> bool:
     fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
     state, start_ticks = fields[0], int(fields[19])
     started = boot_time() + start_ticks / os.sysconf("SC_CLK_TCK")
-    return state != "Z" and started <= since + 1  # boot time is in whole seconds
+    return state != "Z" and started <= since + CLOCK_SLACK_SECONDS
 
 
 def boot_time() -> int:
