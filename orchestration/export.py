@@ -13,7 +13,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from orchestration import declarations, published
+from orchestration import declarations, published, sql
 from orchestration.quality.declared import quoted
 
 # The target path is the user's: it goes to DuckDB's writers as a value, never into SQL text.
@@ -61,15 +61,10 @@ def urban_column(metric: str, suffix: str) -> str:
     return suffix + metric if suffix.endswith("_") else metric + suffix
 
 
-def text(value: str) -> str:
-    """A SQL string literal of a value read from the marts."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     """One column per metric and suffix, from the long rows (one row per key and metric)."""
     metrics = [m for (m,) in con.execute(f"select distinct metric from ({spec['rows']}) order by 1").fetchall()]
-    columns = [f"max({source}) filter (where metric = {text(metric)}) as {quoted(urban_column(metric, suffix))}"
+    columns = [f"max({source}) filter (where metric = {sql.text(metric)}) as {quoted(urban_column(metric, suffix))}"
                for metric in metrics for suffix, source in spec["columns"].items()]
     keys = ", ".join(spec["keys"])
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"

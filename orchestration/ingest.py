@@ -21,7 +21,7 @@ from typing import Callable, Iterator, Sequence
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Config, MaterializeResult, MetadataValue, multi_asset
 
-from orchestration import settings
+from orchestration import settings, sql
 from orchestration.declarations import geoid_widths, source_columns
 from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
@@ -150,7 +150,7 @@ def utf8_readable(path: Path, scratch_dir: Path) -> Path:
 
 
 def reader_sql(spec: SourceFile, path: Path) -> str:
-    return f"read_{spec.reader}('{path.as_posix()}', {spec.read_options})"
+    return f"read_{spec.reader}({sql.path(path)}, {spec.read_options})"
 
 
 def duckdb_reason(error: duckdb.Error) -> str:

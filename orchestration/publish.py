@@ -31,7 +31,7 @@ from dagster import (
     asset,
 )
 
-from orchestration import dbt
+from orchestration import dbt, sql
 from orchestration.ingest import file_sha256
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_db
@@ -68,8 +68,8 @@ def write_published_copy(build_db: Path, target: Path, marts: list[str], previou
     counts: dict[str, int] = {}
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{target.as_posix()}' as published (storage_version '{STORAGE_VERSION}')")
-        con.execute(f"attach '{build_db.as_posix()}' as build (read_only)")
+        con.execute(f"attach {sql.path(target)} as published (storage_version '{STORAGE_VERSION}')")
+        con.execute(f"attach {sql.path(build_db)} as build (read_only)")
         con.execute("use published")
         present = {name for (name,) in con.execute(
             "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
@@ -108,7 +108,7 @@ def copy_publications(con: duckdb.DuckDBPyConnection, previous: Path | None, run
     con.execute("create table audit.publications (published_at_utc timestamp, run_id varchar, "
                 "duckdb_version varchar, storage_version varchar)")
     if previous is not None and previous.exists():
-        con.execute(f"attach '{previous.as_posix()}' as previous (read_only)")
+        con.execute(f"attach {sql.path(previous)} as previous (read_only)")
         logged = con.execute("select count(*) from duckdb_tables() where database_name = 'previous' "
                              "and schema_name = 'audit' and table_name = 'publications'").fetchone()[0]
         if logged:

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration import settings
+from orchestration import settings, sql
 from orchestration.ingest import file_sha256
 from orchestration.pilots import privacy, registry
 from orchestration.pilots.contract import CheckContext, TableResult, check_table
@@ -154,7 +154,7 @@ def _archive(results: list[TableResult], path: Path, sha256: str, city: str, syn
             con.execute(
                 f"copy (select {ARCHIVE_SELECT[result.table]}, is_synthetic, cast(source_row as integer) as source_row, "
                 f"? as source_sha256, ? as source_file, cast(? as timestamptz) as accepted_at from upload) "
-                f"to '{tmp.as_posix()}' (format parquet)",
+                f"to {sql.path(tmp)} (format parquet)",
                 [sha256, path.name, accepted_at],
             )
             con.unregister("upload")

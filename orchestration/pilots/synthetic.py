@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from orchestration import sql
 from orchestration.pilots import registry
 
 SEED = 20250101
@@ -117,7 +118,7 @@ PILOTS = {
 def city_tracts(city_geoid: str) -> list[str]:
     path = registry.pilots_dir().parent / "geography" / "tracts_by_place_centroid_USA_t2010_p2021.csv"
     rows = duckdb.connect().execute(
-        f"select distinct lpad(TRACTID, 11, '0') from read_csv('{path.as_posix()}', header = true, all_varchar = true, sample_size = -1) "
+        f"select distinct lpad(TRACTID, 11, '0') from read_csv({sql.path(path)}, header = true, all_varchar = true, sample_size = -1) "
         "where left(lpad(TRACTID, 11, '0'), 2) || lpad(PLACEID, 5, '0') = ? order by 1",
         [city_geoid],
     ).fetchall()

@@ -15,12 +15,13 @@ from typing import Callable
 import duckdb
 from dagster import Config
 
+from orchestration import sql
 from orchestration.ingest import CustomTable, SourceFileError, file_sha256, source_file_spec, write_raw_table
 
 
 def text_reader(path: Path, skip: int = 0) -> str:
     """SQL reading a CSV with every cell as text; `NA`, empty and `.` cells are missing."""
-    return (f"read_csv('{path.as_posix()}', header = true, skip = {skip}, all_varchar = true, "
+    return (f"read_csv({sql.path(path)}, header = true, skip = {skip}, all_varchar = true, "
             "nullstr = ['NA', '', '.'])")
 
 
