@@ -178,14 +178,14 @@ def build(env: dict, args: tuple[str, ...] = (), profile: bool = True) -> dict:
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started_at, started = time.time(), time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "orchestration.build", *args], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = TreePeak(process.pid)
-    _, stderr = process.communicate()
+    output, _ = process.communicate()
     elapsed, ended_at = time.perf_counter() - started, time.time()
     peak_kib = peak.stop()
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode:
-        sys.exit(f"build {' '.join(args)} failed:\n{stderr[-3000:]}")
+        sys.exit(f"build {' '.join(args)} failed:\n{output[-3000:]}")
     result: dict = {}
     if profile:
         with DagsterInstance.get() as instance:

@@ -1,7 +1,13 @@
 -- Current outcome measurements of current participants: the latest upload wins for a
 -- participant, outcome and date.
-with outcomes as (
-    select * from {{ ref('stg_pilots__outcomes') }}
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+outcomes as (
+    select outcomes.*, pilots.pilot_version
+    from {{ ref('stg_pilots__outcomes') }} as outcomes
+    inner join pilots using (pilot_id)
 ),
 
 participants as (
@@ -14,7 +20,8 @@ select
     outcomes.outcome,
     outcomes.outcome_date,
     outcomes.outcome_value,
-    outcomes.is_synthetic
+    outcomes.is_synthetic,
+    outcomes.pilot_version
 from outcomes
 inner join participants using (pilot_id, participant_key)
 qualify row_number() over (

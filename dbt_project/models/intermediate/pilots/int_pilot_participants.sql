@@ -1,7 +1,13 @@
 -- The current version of each participant: a later upload corrects an earlier one, and once a
 -- pilot has any real (non-synthetic) participant, its synthetic rows are left out.
-with participants as (
-    select * from {{ ref('stg_pilots__participants') }}
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+participants as (
+    select participants.*, pilots.pilot_version
+    from {{ ref('stg_pilots__participants') }} as participants
+    inner join pilots using (pilot_id)
 ),
 
 pilots_with_real_data as (
@@ -27,7 +33,8 @@ select
     gender,
     age_band,
     baseline_value,
-    is_synthetic
+    is_synthetic,
+    pilot_version
 from in_scope
 qualify row_number() over (
     partition by pilot_id, participant_key order by accepted_at desc, source_row desc

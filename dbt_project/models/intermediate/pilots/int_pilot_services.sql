@@ -1,7 +1,13 @@
 -- Current services of current participants: the latest upload wins for a participant, date
 -- and service type.
-with services as (
-    select * from {{ ref('stg_pilots__services') }}
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+services as (
+    select services.*, pilots.pilot_version
+    from {{ ref('stg_pilots__services') }} as services
+    inner join pilots using (pilot_id)
 ),
 
 participants as (
@@ -15,7 +21,8 @@ select
     services.service_date,
     services.service_type,
     services.amount,
-    services.is_synthetic
+    services.is_synthetic,
+    services.pilot_version
 from services
 inner join participants using (pilot_id, participant_key)
 qualify row_number() over (
