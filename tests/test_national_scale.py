@@ -35,7 +35,7 @@ def test_scale_run_prints_its_line_with_sane_figures(scale_run):
     assert figures, last
     build, floor = float(figures["build"]), float(figures["floor"])
     assert build > 0 and floor > 0
-    assert float(figures["ratio"]) == pytest.approx(build / floor, abs=0.051)
+    assert float(figures["ratio"]) == pytest.approx(build / floor, rel=0.05)
     assert 0 < float(figures["checks"]) < 1 and 0 < float(figures["incremental"]) < 10
     assert 100 < int(figures["peak"]) < 24 * 1024 and float(figures["query"]) > 0
     assert "analyst queries on the published file" in output and "refresh of 3915000" in output
