@@ -63,17 +63,34 @@ grid as (
     inner join definitions using (pilot_id)
 ),
 
+-- Running sums over months replace a row per participant and month: a participant counts as
+-- enrolled from the month of enrolment and as active until the month of exit.
+participant_changes as (
+    select pilot_id, arm, cast(date_trunc('month', enrolment_date) as date) as month, 1 as enrolled, 1 as active
+    from participants
+    union all
+    select pilot_id, arm, cast(date_trunc('month', exit_date) + interval 1 month as date), 0, -1
+    from participants
+    where exit_date is not null
+),
+
+participant_totals as (
+    select pilot_id, arm, month, sum(enrolled) as enrolled, sum(active) as active
+    from participant_changes
+    group by all
+),
+
 enrolment as (
     select
-        grid.pilot_id, grid.month, grid.arm,
-        count(*) filter (where participants.enrolment_date <= last_day(grid.month)) as count_enrolled,
-        count(*) filter (where date_trunc('month', participants.enrolment_date) = grid.month) as count_new_enrolled,
-        count(*) filter (
-            where participants.enrolment_date <= last_day(grid.month)
-            and (participants.exit_date is null or participants.exit_date >= grid.month)
-        ) as count_active
-    from (select distinct pilot_id, month, arm from grid) as grid
-    inner join participants using (pilot_id, arm)
+        grid_months.pilot_id, grid_months.month, grid_months.arm,
+        sum(participant_totals.enrolled) as count_enrolled,
+        sum(participant_totals.enrolled) filter (where participant_totals.month = grid_months.month) as count_new_enrolled,
+        sum(participant_totals.active) as count_active
+    from (select distinct pilot_id, month, arm from grid) as grid_months
+    inner join participant_totals
+        on participant_totals.pilot_id = grid_months.pilot_id
+        and participant_totals.arm = grid_months.arm
+        and participant_totals.month <= grid_months.month
     group by all
 ),
 
@@ -86,46 +103,45 @@ service_months as (
     group by all
 ),
 
--- A participant's latest measurement up to a month's end is the last one of the latest month
--- with a measurement: it holds from that month until the participant's next measured month.
--- Counting +1 where such a spell starts and -1 where it ends, the running sum over months is
--- the number measured (and reaching) so far, without a row per participant and month.
-measured_months as (
+-- A participant counts as measured from the month of their first measurement, and as reaching
+-- the outcome while their latest measurement up to the month's end does: each measurement adds
+-- the change it makes to that state, and the running sum over months gives the counts.
+measurement_steps as (
     select
-        pilot_id, participant_key, outcome, date_trunc('month', outcome_date) as month,
-        arg_max(outcome_value, outcome_date) as outcome_value
+        outcomes.pilot_id,
+        outcomes.participant_key,
+        outcomes.outcome,
+        list({
+            'month': cast(date_trunc('month', outcomes.outcome_date) as date),
+            'reached': (case
+                when definitions.better_direction = 'higher' then outcomes.outcome_value >= definitions.success_threshold
+                else outcomes.outcome_value <= definitions.success_threshold
+            end) is true
+        } order by outcomes.outcome_date) as steps
     from outcomes
+    inner join definitions using (pilot_id, outcome)
     group by all
 ),
 
-spells as (
+outcome_changes as (
     select
-        measured_months.pilot_id,
+        measurement_steps.pilot_id,
         participants.arm,
-        measured_months.outcome,
-        measured_months.month,
-        lead(measured_months.month) over (
-            partition by measured_months.pilot_id, measured_months.participant_key, measured_months.outcome
-            order by measured_months.month
-        ) as next_month,
-        case
-            when definitions.better_direction = 'higher' then measured_months.outcome_value >= definitions.success_threshold
-            else measured_months.outcome_value <= definitions.success_threshold
-        end is true as reached
-    from measured_months
+        measurement_steps.outcome,
+        unnest(list_transform(range(1, len(measurement_steps.steps) + 1), lambda i: {
+            'month': measurement_steps.steps[i].month,
+            'measured': (i = 1)::integer,
+            'reached': measurement_steps.steps[i].reached::integer
+                - (case when i = 1 then 0 else measurement_steps.steps[i - 1].reached::integer end)
+        })) as change
+    from measurement_steps
     inner join participants using (pilot_id, participant_key)
-    inner join definitions using (pilot_id, outcome)
-),
-
-changes as (
-    select pilot_id, arm, outcome, month, 1 as measured, reached::integer as reached from spells
-    union all
-    select pilot_id, arm, outcome, next_month, -1, -(reached::integer) from spells where next_month is not null
 ),
 
 change_totals as (
-    select pilot_id, arm, outcome, month, sum(measured) as measured, sum(reached) as reached
-    from changes
+    select pilot_id, arm, outcome, change.month as month, sum(change.measured) as measured, sum(change.reached) as reached
+    from outcome_changes
+    where change.measured <> 0 or change.reached <> 0
     group by all
 ),
 
@@ -153,9 +169,9 @@ select
     grid.month,
     grid.arm,
     grid.outcome,
-    coalesce(enrolment.count_enrolled, 0) as count_enrolled,
-    coalesce(enrolment.count_new_enrolled, 0) as count_new_enrolled,
-    coalesce(enrolment.count_active, 0) as count_active,
+    cast(coalesce(enrolment.count_enrolled, 0) as bigint) as count_enrolled,
+    cast(coalesce(enrolment.count_new_enrolled, 0) as bigint) as count_new_enrolled,
+    cast(coalesce(enrolment.count_active, 0) as bigint) as count_active,
     coalesce(service_months.count_served, 0) as count_served,
     coalesce(service_months.count_services, 0) as count_services,
     cast(coalesce(reached_counts.count_measured, 0) as bigint) as count_measured,

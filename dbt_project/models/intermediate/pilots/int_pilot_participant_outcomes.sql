@@ -19,10 +19,15 @@ definitions as (
 ),
 
 last_measurements as (
-    select pilot_id, participant_key, outcome, outcome_date, outcome_value
+    select
+        pilot_id,
+        participant_key,
+        outcome,
+        max(outcome_date) as outcome_date,
+        arg_max(outcome_value, outcome_date) as outcome_value
     from {{ ref('int_pilot_outcomes') }}
     where pilot_id in (select pilot_id from pilots)
-    qualify row_number() over (partition by pilot_id, participant_key, outcome order by outcome_date desc) = 1
+    group by pilot_id, participant_key, outcome
 )
 
 select

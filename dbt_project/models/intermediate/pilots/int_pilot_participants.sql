@@ -19,6 +19,17 @@ in_scope as (
     from participants
     where not participants.is_synthetic
         or participants.pilot_id not in (select pilot_id from pilots_with_real_data)
+),
+
+-- The latest accepted row of each participant (an aggregate: cheaper than a window here).
+latest as (
+    select arg_max(in_scope, (in_scope.accepted_at, in_scope.source_row)) as participant
+    from in_scope
+    group by in_scope.pilot_id, in_scope.participant_key
+),
+
+current_rows as (
+    select participant.* from latest
 )
 
 select
@@ -35,7 +46,4 @@ select
     baseline_value,
     is_synthetic,
     pilot_version
-from in_scope
-qualify row_number() over (
-    partition by pilot_id, participant_key order by accepted_at desc, source_row desc
-) = 1
+from current_rows
