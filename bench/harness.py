@@ -78,9 +78,11 @@ def floor(home: Path, models) -> float:
     every model. The file is named build.duckdb: compiled SQL names its database `build`."""
     import duckdb
 
+    from orchestration import settings
+
     folder = Path(tempfile.mkdtemp(prefix="floor-", dir=home))
     started = time.perf_counter()
-    con = duckdb.connect(str(folder / "build.duckdb"))
+    con = duckdb.connect(str(folder / "build.duckdb"), config=settings.duckdb_config())  # the build's settings
     con.execute("create schema raw")
     for _, load in raw_loads():
         load(con, folder / "scratch")

@@ -25,7 +25,7 @@ from orchestration.quality import pool
 
 def summary(db_path) -> str:
     """Rows per table, per schema; views (whose rows are their tables') are only counted."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True, config=settings.duckdb_config())
     try:
         names = con.execute("select schema_name, table_name from duckdb_tables() order by 1, 2").fetchall()
         tables = [(schema, table, con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0])
