@@ -83,6 +83,8 @@ def install() -> None:
         if count_of and count_of["query"] in counted:
             query = sqlalchemy.text(f"select {counted[count_of['query']]} as {count_of['name']}")
         with self.get_connection() as connection:
+            # DuckDB draws a progress bar on stdout for queries over two seconds; a check has none.
+            connection.exec_driver_sql("set enable_progress_bar = false")
             result = self._execute_query_with_recovery(connection, query)
             # Read every row now: once the connection is back in the pool, DuckDB drops them.
             frozen = result.freeze()
