@@ -1,10 +1,15 @@
 """`make warehouse`: run the `build_warehouse` job on the bundled data, printing one line per
 step as it finishes, then say what was built (or what broke, and where to look).
 
+`python -m orchestration.build --pilot-city GEOID` runs what the landing sensor starts for a
+city with new uploads (`pilot_city_intake`): that city's intake, then the pilot tables, their
+checks and a publish.
+
 The run is recorded in the Dagster instance under MOBILITY_HOME, so it shows in the UI; every
 event is also written to a log file under MOBILITY_HOME/logs.
 """
 
+import argparse
 import logging
 import os
 import sys
@@ -14,12 +19,13 @@ import uuid
 import duckdb
 
 from orchestration import settings
+from orchestration.pilots import registry
 from orchestration.quality import pool
 
 
 def summary(db_path) -> str:
     """Rows per table, per schema; views (whose rows are their tables') are only counted."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True, config=settings.duckdb_config())
     try:
         names = con.execute("select schema_name, table_name from duckdb_tables() order by 1, 2").fetchall()
         tables = [(schema, table, con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0])
@@ -38,14 +44,21 @@ def summary(db_path) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.build")
+    parser.add_argument("--pilot-city", metavar="GEOID", help="take in this city's pilot uploads only")
+    city = parser.parse_args(argv).pilot_city
     started = time.perf_counter()
+    if city and city not in registry.pilot_cities():
+        print(f"{city} is not the place GEOID of a city with a pilot in pilots/programs.csv", file=sys.stderr)
+        return 2
     settings.export_environment()
     pool.warm_in_background()  # the check processes load GX while this one loads the definitions
     from dagster import DagsterInstance
 
     from orchestration.dbt import preload_in_background
     from orchestration.definitions import defs
+    from orchestration.pilots.assets import pilot_city
     from orchestration.progress import Progress
     from orchestration.recovery import fail_abandoned_runs
 
@@ -55,13 +68,17 @@ def main() -> int:
     log_file = home / "logs" / f"{run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     progress = Progress()
-    print(f"Building the warehouse in {home} (run {run_id[:8]}; watch it in the UI with `make ui`)")
-    job = defs.resolve_job_def("build_warehouse").with_logger_defs({"progress": progress.logger_def()})
+    what = f"the pilot uploads of city {city}" if city else "the warehouse"
+    print(f"Building {what} in {home} (run {run_id[:8]}; watch it in the UI with `make ui`)")
+    job = defs.resolve_job_def("pilot_city_intake" if city else "build_warehouse")
+    job = job.with_logger_defs({"progress": progress.logger_def()})
     with DagsterInstance.get() as instance:
         for line in fail_abandoned_runs(instance):
             print(line)
+        if city:
+            instance.add_dynamic_partitions(pilot_city.name, [city])
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_id=run_id,
+            instance=instance, raise_on_error=False, run_id=run_id, partition_key=city,
             run_config={"loggers": {"progress": {"config": {"log_file": str(log_file)}}}},
         )
     elapsed = time.perf_counter() - started

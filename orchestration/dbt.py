@@ -22,6 +22,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration import settings
 from orchestration.declarations import manifest
+from orchestration.pilots.assets import city_of_intake_run
 from orchestration.resources import BUILD_FILE_POOL
 
 settings.export_environment()
@@ -107,6 +108,10 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         args += ["--indirect-selection", params.indirect_selection]
     # Unit tests check model logic on fixed inputs, not the data: `make test` runs them.
     args += ["--exclude-resource-type", "unit_test"]
+    # A city's intake run rebuilds the pilots whose inputs changed (incremental models); every
+    # other run rebuilds those models whole.
+    if city_of_intake_run(context) is None:
+        args.append("--full-refresh")
 
     finished: list[dict] = []  # appended from dbt's worker threads
 

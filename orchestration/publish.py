@@ -31,7 +31,7 @@ from dagster import (
     asset,
 )
 
-from orchestration import dbt, sql
+from orchestration import dbt, settings, sql
 from orchestration.ingest import file_sha256
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_db
@@ -66,7 +66,7 @@ def write_published_copy(build_db: Path, target: Path, marts: list[str], previou
     """Copy the marts, the row counts of every checked table and the publication log (carried on
     from `previous`) into `target`, a new file in the storage format of `STORAGE_VERSION`."""
     counts: dict[str, int] = {}
-    con = duckdb.connect()
+    con = duckdb.connect(config=settings.duckdb_config())
     try:
         con.execute(f"attach {sql.path(target)} as published (storage_version '{STORAGE_VERSION}')")
         con.execute(f"attach {sql.path(build_db)} as build (read_only)")

@@ -47,7 +47,7 @@ def connect_waiting(path: Path, read_only: bool, wait_seconds: float) -> duckdb.
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=settings.duckdb_config())
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise

@@ -31,12 +31,24 @@ def dagster_home() -> Path:
     return Path(os.environ.get("DAGSTER_HOME", mobility_home() / "dagster"))
 
 
+# The most memory one DuckDB database of the warehouse may use (the build process's, each check
+# process's); past it, DuckDB spills large joins, aggregates and sorts to disk under the home.
+DUCKDB_MEMORY_LIMIT_ENV = "MOBILITY_DUCKDB_MEMORY_LIMIT"
+DUCKDB_MEMORY_LIMIT = "2GB"
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every DuckDB connection the warehouse opens (the dbt profile reads the same)."""
+    return {"memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT)}
+
+
 def export_environment() -> None:
     """Make the resolved paths visible to child processes (dbt reads MOBILITY_HOME in
     profiles.yml) and keep Dagster's instance state under the warehouse, telemetry off."""
     home = mobility_home()
     os.environ["MOBILITY_HOME"] = str(home)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT)
     # Every dbt run gets its own folder under this one, seeded with the partial-parse state
     # kept here: without it each run re-parses the whole project.
     os.environ["DBT_TARGET_PATH"] = str(dbt_target_dir())

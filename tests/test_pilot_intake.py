@@ -44,10 +44,10 @@ def good_participants(count: int = 3) -> str:
     return "\n".join([HEADER, *(participant_row(n) for n in range(1, count + 1))]) + "\n"
 
 
-def raw_counts(home: Path) -> dict[str, int]:
+def raw_counts(home: Path, new_files_only: bool = False) -> dict[str, int]:
     con = duckdb.connect(str(home / "check.duckdb"))
     con.execute("create schema if not exists raw")
-    counts = rebuild_raw_tables(con)
+    counts = rebuild_raw_tables(con, new_files_only)
     con.close()
     return counts
 
@@ -87,6 +87,21 @@ def test_same_upload_twice_adds_no_rows(home):
     second = intake.process_city(CITY, include_bundled=False)
     assert second.duplicates == ["participants_a.csv"] and second.accepted == []
     assert raw_counts(home) == before == {"participants": 3, "services": 0, "outcomes": 0, "files": 1}
+
+
+def test_a_city_refresh_appends_only_the_files_the_tables_do_not_hold(home):
+    drop(home, "participants_1.csv", good_participants(3))
+    intake.process_city(CITY, include_bundled=False)
+    assert raw_counts(home) == {"participants": 3, "services": 0, "outcomes": 0, "files": 1}
+    drop(home, "participants_2.csv", "\n".join([HEADER, participant_row(4), participant_row(5)]) + "\n")
+    intake.process_city(CITY, include_bundled=False)
+    appended = {"participants": 5, "services": 0, "outcomes": 0, "files": 2}
+    assert raw_counts(home, new_files_only=True) == appended
+    assert raw_counts(home, new_files_only=True) == appended  # nothing new: nothing added
+    con = duckdb.connect(str(home / "check.duckdb"))
+    files = con.execute("select source_file, count(*) from raw.pilot_participants group by 1 order by 1").fetchall()
+    con.close()
+    assert files == [("participants_1.csv", 3), ("participants_2.csv", 2)]
 
 
 BREACHES = [

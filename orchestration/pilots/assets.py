@@ -7,10 +7,12 @@ Two paths lead to the same raw tables, on purpose:
   checks, pseudonymises and archives (or quarantines) that city's files; it writes files
   only, never the DuckDB file, so cities never wait on each other's lock.
 * `raw/pilot_*` (unpartitioned): takes in the bundled synthetic pilots and any pending upload
-  of every city (the same idempotent intake), then rebuilds the raw tables from the whole
-  archive in one transaction. An all-assets run (`build_warehouse`, `make warehouse`) has no
-  partition key, so the partitioned asset stays out of it and this asset does the work.
-  Rebuilding from the archive makes the same file twice add nothing, by construction.
+  of every city (the same idempotent intake), then fills the raw tables from the archive in one
+  transaction. An all-assets run (`build_warehouse`, `make warehouse`) has no partition key, so
+  the partitioned asset stays out of it and this asset does the work: it rebuilds the tables
+  from the whole archive, so the same file twice adds nothing, by construction. In a city's
+  intake run it appends the archived files the tables do not hold yet (the archive only grows),
+  and the dbt pilot models then rebuild the changed pilots only (see `city_of_intake_run`).
 """
 
 
@@ -105,9 +107,12 @@ def pilot_uploads(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata=intake_metadata([result]))
 
 
-def _receipt_rows() -> list[tuple]:
+def _receipt_rows(held: set[str] | None = None) -> list[tuple]:
+    """The archive's receipts as raw.pilot_files rows, leaving out the files in `held`."""
     rows = []
     for path in sorted(intake.archive_dir().glob("*/*.receipt.json")):
+        if held is not None and _file_hash(path) in held:
+            continue
         r = json.loads(path.read_text(encoding="utf-8"))
         rows.append((r["city_geoid"], r["file"], r["sha256"], r["accepted_at"], r["is_synthetic"],
                      r["rows"].get("participants", 0), r["rows"].get("services", 0), r["rows"].get("outcomes", 0),
@@ -115,22 +120,39 @@ def _receipt_rows() -> list[tuple]:
     return rows
 
 
-def rebuild_raw_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def city_of_intake_run(context: AssetExecutionContext) -> str | None:
+    """The city a `pilot_city_intake` run takes in (its partition); None in any other run."""
+    return context.run.tags.get("dagster/partition") if context.job_name == pilot_city_job.name else None
+
+
+def _file_hash(path: Path) -> str:
+    return path.name.split(".", 1)[0]  # archived as <sha256>.<table>.parquet, <sha256>.receipt.json
+
+
+def rebuild_raw_tables(con: duckdb.DuckDBPyConnection, new_files_only: bool = False) -> dict[str, int]:
+    """Fill the raw pilot tables from the archive: rebuilt from every archived file, or with
+    `new_files_only` (and tables that exist), appended with the files they do not hold yet."""
+    exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                         "and table_name = 'pilot_files'").fetchone()[0]
+    held = {h for (h,) in con.execute("select sha256 from raw.pilot_files").fetchall()} if new_files_only and exists else None
     counts = {}
     for table, columns in RAW_TABLES.items():
-        con.execute(f"create or replace table raw.pilot_{table} ({columns}, {LINEAGE})")
-        files = sorted(p.as_posix() for p in intake.archive_dir().glob(f"*/*.{table}.parquet"))
-        if files:
-            con.execute(f"insert into raw.pilot_{table} by name select * from read_parquet(?)", [files])
+        files = sorted(intake.archive_dir().glob(f"*/*.{table}.parquet"))
+        if held is None:
+            con.execute(f"create or replace table raw.pilot_{table} ({columns}, {LINEAGE})")
+        added = [f.as_posix() for f in files if held is None or _file_hash(f) not in held]
+        if added:
+            con.execute(f"insert into raw.pilot_{table} by name select * from read_parquet(?)", [added])
         counts[table] = con.execute(f"select count(*) from raw.pilot_{table}").fetchone()[0]
         # The "hash" of an archive-built table is the digest of the archived files it holds.
-        digest = hashlib.sha256("\n".join(Path(f).name for f in files).encode()).hexdigest()
+        digest = hashlib.sha256("\n".join(f.name for f in files).encode()).hexdigest()
         record_load(con, f"pilot_{table}", intake.archive_dir().as_posix(), digest, counts[table])
-    con.execute(f"create or replace table raw.pilot_files ({FILES_TABLE})")
-    rows = _receipt_rows()
+    if held is None:
+        con.execute(f"create or replace table raw.pilot_files ({FILES_TABLE})")
+    rows = _receipt_rows(held)
     if rows:
         con.executemany("insert into raw.pilot_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    counts["files"] = len(rows)
+    counts["files"] = con.execute("select count(*) from raw.pilot_files").fetchone()[0]
     return counts
 
 
@@ -152,7 +174,7 @@ def raw_pilot_tables(context: AssetExecutionContext, warehouse: Warehouse):
         con.execute("create schema if not exists raw")
         con.execute("begin transaction")
         try:
-            counts = rebuild_raw_tables(con)
+            counts = rebuild_raw_tables(con, new_files_only=city_of_intake_run(context) is not None)
             con.execute("commit")
         except Exception:
             con.execute("rollback")

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration import settings
 from orchestration.quality.combined import combined
 from orchestration.quality.gx_duckdb import duckdb_source
 from orchestration.quality.suites import Suite
@@ -129,7 +130,7 @@ def is_combined(result, quick: Suite) -> bool:
 def with_rows(outcomes: list[Outcome], suite: Suite, db_path: Path) -> list[Outcome]:
     """Add a few whole rows to each failed expectation, so the UI shows more than values."""
     table = f'"{suite.schema}"."{suite.table}"'
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True, config=settings.duckdb_config())
     try:
         return [replace(o, rows=unexpected_rows(con, table, o)) if not o.success and not o.error else o
                 for o in outcomes]

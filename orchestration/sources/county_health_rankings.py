@@ -23,11 +23,11 @@ def _reader(path: Path) -> str:
     return text_reader(path, skip=int(labels_first))
 
 
-def _long_form(path: Path) -> str:
+def _long_form(cells: str, columns: list[str], path: Path) -> str:
     return f"""
     with cells as (
         unpivot (
-            select * from {_reader(path)} where coalesce(try_cast(countycode as integer), -1) <> 0
+            select * from {cells} where coalesce(try_cast(countycode as integer), -1) <> 0
         )
         on columns('{VALUE_COLUMN}') into name column_name value cell
     ),

@@ -8,6 +8,8 @@ Cells the file leaves empty (suppressed by Opportunity Insights) produce no row.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from pathlib import Path
 
 from orchestration.ingest import pad
@@ -18,55 +20,38 @@ GENDERS = "pooled|male|female"
 VALUE_COLUMN = rf"^([a-z0-9]+)_({RACES})_({GENDERS})_(p[0-9]+(_se|_n)?|n)$"
 
 
-def _long_form_sql(path: Path) -> str:
-    reader = text_reader(path)
+def _long_form_sql(cells: str, columns: list[str], path: Path) -> str:
+    """One select per outcome x race x gender x percentile in the header, each reading its estimate,
+    se and count columns (`..._p25_n`, else `..._n`): the columns are parsed here, once, never per cell."""
+    found = {c: m.groups() for c in columns if (m := re.fullmatch(VALUE_COLUMN, c))}
+    counts = {(o, r, g): c for c, (o, r, g, stat, _) in found.items() if stat == "n"}
+    by_estimate: dict[tuple, dict[str, str]] = defaultdict(dict)
+    for column, (outcome, race, gender, stat, suffix) in found.items():
+        if stat != "n":
+            pctile = int(stat[1:].split("_")[0])
+            by_estimate[(outcome, race, gender, pctile)][{"_se": "se", "_n": "n"}.get(suffix, "estimate")] = column
+
+    def number(column: str | None) -> str:
+        return f'cast("{column}" as double)' if column else "cast(null as double)"
+
+    selects = [
+        f"select tract_geoid, '{outcome}', '{race}', '{gender}', {pctile}, {number(kinds.get('estimate'))}, "
+        f"{number(kinds.get('se'))}, {number(kinds.get('n') or counts.get((outcome, race, gender)))} from tracts "
+        "where " + " or ".join(f'"{kinds[k]}" is not null' for k in ("estimate", "se") if k in kinds)
+        for (outcome, race, gender, pctile), kinds in sorted(by_estimate.items())
+        if "estimate" in kinds or "se" in kinds
+    ] or ["select null, null, null, null, null, null, null, null where false"]
+    union = "\n        union all\n        ".join(selects)
     return f"""
-    with cells as (
-        unpivot (select * from {reader})
-        on columns('{VALUE_COLUMN}')
-        into name column_name value cell
-    ),
-    parsed as (
-        select
-            {pad('state', 2)} || {pad('county', 3)} || {pad('tract', 6)} as tract_geoid,
-            regexp_extract(column_name, '{VALUE_COLUMN}', 1) as outcome,
-            regexp_extract(column_name, '{VALUE_COLUMN}', 2) as race,
-            regexp_extract(column_name, '{VALUE_COLUMN}', 3) as gender,
-            regexp_extract(column_name, '{VALUE_COLUMN}', 4) as stat,
-            column_name,
-            cell
-        from cells
-    ),
-    typed as (
-        select
-            *,
-            try_cast(regexp_extract(stat, 'p([0-9]+)', 1) as integer) as parent_pctile,
-            case when stat like '%_se' then 'se' when stat = 'n' or stat like '%_n' then 'n'
-                 else 'estimate' end as kind,
-            cast(cell as double) as value
-        from parsed
-    ),
-    counts as (
-        select tract_geoid, outcome, race, gender, parent_pctile, value as count_children
-        from typed where kind = 'n'
-    ),
-    estimates as (
-        select
-            tract_geoid, outcome, race, gender, parent_pctile,
-            max(value) filter (where kind = 'estimate') as estimate,
-            max(value) filter (where kind = 'se') as se
-        from typed where kind <> 'n'
-        group by all
+    with tracts as (
+        select {pad('state', 2)} || {pad('county', 3)} || {pad('tract', 6)} as tract_geoid, * from {cells}
     )
     select
-        e.tract_geoid, e.outcome, e.race, e.gender, e.parent_pctile, e.estimate, e.se,
-        coalesce(c_pctile.count_children, c_all.count_children) as count_children,
-        '{path.name}' as source_file
-    from estimates as e
-    left join counts as c_pctile using (tract_geoid, outcome, race, gender, parent_pctile)
-    left join counts as c_all
-        on c_all.parent_pctile is null and c_all.tract_geoid = e.tract_geoid
-        and c_all.outcome = e.outcome and c_all.race = e.race and c_all.gender = e.gender
+        tract_geoid, outcome, race, gender, cast(parent_pctile as integer) as parent_pctile,
+        estimate, se, count_children, '{path.name}' as source_file
+    from (
+        {union}
+    ) as cells (tract_geoid, outcome, race, gender, parent_pctile, estimate, se, count_children)
     """
 
 

@@ -8,6 +8,7 @@ columns and that every value cell is a number, naming the data row and column th
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -46,7 +47,8 @@ class OptionalFile:
     required: tuple[str, ...]  # columns the file must have
     value_columns: str  # regular expression of the columns whose cells must be numbers
     reader: Callable[[Path], str]  # SQL reading the file, every cell as text
-    long_form: Callable[[Path], str]  # select reshaping the file into the raw table
+    # select reshaping the file's cells (a relation, every column as text; its columns) into the raw table
+    long_form: Callable[[str, list[str], Path], str]
 
     def files(self, configured: str = "") -> list[Path]:
         """The file given in run config, else the environment variable's; none when neither is set."""
@@ -62,42 +64,53 @@ class OptionalFile:
         (path,) = files
         if not path.exists():
             raise SourceFileError(f"{path}: file not found (rule: configured {self.what})")
-        probe = duckdb.connect()
-        try:
-            self._check(probe, path)
-        finally:
-            probe.close()
 
         def create(con: duckdb.DuckDBPyConnection) -> None:
+            # The file is read once, as text, into a temporary table that is checked, then reshaped.
             try:
-                con.execute(f"create or replace table {table} as {self.long_form(path)}")
+                con.execute(f"create or replace temp table official_cells as select * from {self.reader(path)}")
             except duckdb.Error as exc:
-                raise SourceFileError(f"{path}: cannot be read into {table}: {exc}") from exc
+                raise SourceFileError(f"{path}: cannot be read as CSV: {exc}") from exc
+            try:
+                columns = [row[0] for row in con.execute("describe official_cells").fetchall()]
+                self._check(con, columns, path)
+                try:
+                    con.execute(f"create or replace table {table} as {self.long_form('official_cells', columns, path)}")
+                except duckdb.Error as exc:
+                    raise SourceFileError(f"{path}: cannot be read into {table}: {exc}") from exc
+            finally:
+                con.execute("drop table if exists official_cells")
 
         return write_raw_table(con, self.table, create, str(path), file_sha256(path))
 
-    def _check(self, probe: duckdb.DuckDBPyConnection, path: Path) -> None:
-        try:
-            columns = [row[0] for row in probe.execute(f"describe select * from {self.reader(path)}").fetchall()]
-        except duckdb.Error as exc:
-            raise SourceFileError(f"{path}: cannot be read as CSV: {exc}") from exc
+    def _check(self, con: duckdb.DuckDBPyConnection, columns: list[str], path: Path) -> None:
         missing = [c for c in self.required if c not in columns]
         if missing:
             raise SourceFileError(f"{path}: missing required column(s) {', '.join(missing)} "
                                   f"(rule: a {self.what} carries {', '.join(self.required)})")
-        bad = probe.execute(
+        values = [c for c in columns if re.search(self.value_columns, c)]
+        if not values:
+            return
+        # One pass counts the cells that are not numbers per column; rows are looked up only then.
+        text_cells = con.execute("select " + ", ".join(
+            f'count(*) filter (where "{c}" is not null and try_cast("{c}" as double) is null)' for c in values
+        ) + " from official_cells").fetchone()
+        broken = [c for c, count in zip(values, text_cells) if count]
+        if not broken:
+            return
+        bad = con.execute(
             f"""
             select data_row, column_name, cell from (
-                unpivot (select row_number() over () as data_row, * from {self.reader(path)})
-                on columns('{self.value_columns}') into name column_name value cell
+                unpivot (select row_number() over () as data_row, {", ".join(f'"{c}"' for c in broken)} from official_cells)
+                on columns(* exclude (data_row)) into name column_name value cell
             )
             where try_cast(cell as double) is null
+            order by data_row
             limit 3
             """
         ).fetchall()
-        if bad:
-            rows = "; ".join(f"data row {r} column {c} has {v!r}" for r, c, v in bad)
-            raise SourceFileError(f"{path}: rule 'values are numbers' broken: {rows}")
+        rows = "; ".join(f"data row {r} column {c} has {v!r}" for r, c, v in bad)
+        raise SourceFileError(f"{path}: rule 'values are numbers' broken: {rows}")
 
     def custom_table(self, group: str, description: str, file_description: str) -> CustomTable:
         return CustomTable(

@@ -19,10 +19,10 @@ SUBGROUPS = "all|wht|blk|hsp|asn|nam|fem|mal|ecd|nec"
 VALUE_COLUMN = rf"^(gcs_mn_se|gcs_mn|tot_asmt|totgyb)_({SUBGROUPS})$"
 
 
-def _long_form(path: Path) -> str:
+def _long_form(cells: str, columns: list[str], path: Path) -> str:
     return f"""
     with cells as (
-        unpivot (select * from {text_reader(path)})
+        unpivot (select * from {cells})
         on columns('{VALUE_COLUMN}') into name column_name value cell
     ),
     parsed as (

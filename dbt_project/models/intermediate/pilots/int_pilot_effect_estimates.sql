@@ -12,9 +12,13 @@
 -- Abramowitz-Stegun 7.1.26 (error < 1.5e-7); the critical value is the exact inverse of the
 -- same transform at z = 1.959964. Against exact t: p-values within 5e-4 and critical values
 -- within 0.005 (slightly wider) for df >= 10, which suppression guarantees (n >= 11 per arm).
-with measured as (
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+measured as (
     select * from {{ ref('int_pilot_participant_outcomes') }}
-    where outcome_value is not null
+    where outcome_value is not null and pilot_id in (select pilot_id from pilots)
 ),
 
 subgroups as (
@@ -89,31 +93,37 @@ with_p as (
         *,
         1 / (1 + 0.3275911 * half_z) as k
     from normalised
+),
+
+computed as (
+    select
+        pilot_id,
+        outcome,
+        subgroup_type,
+        subgroup,
+        estimate_type,
+        count_treatment,
+        count_comparison,
+        mean_treatment,
+        mean_comparison,
+        estimate,
+        estimate_se,
+        estimate_df,
+        estimate - t_critical * estimate_se as estimate_lb,
+        estimate + t_critical * estimate_se as estimate_ub,
+        k * (0.254829592 + k * (-0.284496736 + k * (1.421413741 + k * (-1.453152027 + k * 1.061405429))))
+            * exp(-half_z * half_z) as p_value
+    from with_p
+    union all
+    -- Groups without a computable estimate (a pre-post design's unadjusted comparison, an arm with
+    -- fewer than two measurements): counts and means only.
+    select
+        pilot_id, outcome, subgroup_type, subgroup, estimate_type, count_treatment, count_comparison,
+        mean_treatment, mean_comparison, null, null, null, null, null, null
+    from estimates
+    where estimate_df is null or estimate_df <= 0.5
 )
 
-select
-    pilot_id,
-    outcome,
-    subgroup_type,
-    subgroup,
-    estimate_type,
-    count_treatment,
-    count_comparison,
-    mean_treatment,
-    mean_comparison,
-    estimate,
-    estimate_se,
-    estimate_df,
-    estimate - t_critical * estimate_se as estimate_lb,
-    estimate + t_critical * estimate_se as estimate_ub,
-    k * (0.254829592 + k * (-0.284496736 + k * (1.421413741 + k * (-1.453152027 + k * 1.061405429))))
-        * exp(-half_z * half_z) as p_value
-from with_p
-union all
--- Groups without a computable estimate (a pre-post design's unadjusted comparison, an arm with
--- fewer than two measurements): counts and means only.
-select
-    pilot_id, outcome, subgroup_type, subgroup, estimate_type, count_treatment, count_comparison,
-    mean_treatment, mean_comparison, null, null, null, null, null, null
-from estimates
-where estimate_df is null or estimate_df <= 0.5
+select computed.*, pilots.pilot_version
+from computed
+inner join pilots using (pilot_id)

@@ -1,23 +1,39 @@
 -- Current outcome measurements of current participants: the latest upload wins for a
 -- participant, outcome and date.
-with outcomes as (
-    select * from {{ ref('stg_pilots__outcomes') }}
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+outcomes as (
+    select outcomes.*, pilots.pilot_version
+    from {{ ref('stg_pilots__outcomes') }} as outcomes
+    inner join pilots using (pilot_id)
 ),
 
 participants as (
     select pilot_id, participant_key from {{ ref('int_pilot_participants') }}
+),
+
+-- The latest accepted row per key (an aggregate: cheaper than a window here).
+latest as (
+    select
+        pilot_id,
+        participant_key,
+        outcome,
+        outcome_date,
+        arg_max({'outcome_value': outcome_value, 'is_synthetic': is_synthetic}, (accepted_at, source_row)) as measurement,
+        min(pilot_version) as pilot_version
+    from outcomes
+    group by pilot_id, participant_key, outcome, outcome_date
 )
 
 select
-    outcomes.pilot_id,
-    outcomes.participant_key,
-    outcomes.outcome,
-    outcomes.outcome_date,
-    outcomes.outcome_value,
-    outcomes.is_synthetic
-from outcomes
-inner join participants using (pilot_id, participant_key)
-qualify row_number() over (
-    partition by outcomes.pilot_id, outcomes.participant_key, outcomes.outcome, outcomes.outcome_date
-    order by outcomes.accepted_at desc, outcomes.source_row desc
-) = 1
+    latest.pilot_id,
+    latest.participant_key,
+    latest.outcome,
+    latest.outcome_date,
+    latest.measurement.outcome_value as outcome_value,
+    latest.measurement.is_synthetic as is_synthetic,
+    latest.pilot_version
+from latest
+semi join participants using (pilot_id, participant_key)

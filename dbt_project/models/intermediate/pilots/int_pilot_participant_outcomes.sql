@@ -1,7 +1,13 @@
 -- One row per participant and registered outcome: the participant's last measurement (null
 -- when never measured) and, for the main outcome, the baseline. Impact estimates use these.
-with participants as (
-    select * from {{ ref('int_pilot_participants') }}
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+participants as (
+    select participants.*
+    from {{ ref('int_pilot_participants') }} as participants
+    inner join pilots using (pilot_id)
 ),
 
 programs as (
@@ -13,9 +19,15 @@ definitions as (
 ),
 
 last_measurements as (
-    select pilot_id, participant_key, outcome, outcome_date, outcome_value
+    select
+        pilot_id,
+        participant_key,
+        outcome,
+        max(outcome_date) as outcome_date,
+        arg_max(outcome_value, outcome_date) as outcome_value
     from {{ ref('int_pilot_outcomes') }}
-    qualify row_number() over (partition by pilot_id, participant_key, outcome order by outcome_date desc) = 1
+    where pilot_id in (select pilot_id from pilots)
+    group by pilot_id, participant_key, outcome
 )
 
 select
@@ -31,7 +43,8 @@ select
     case when definitions.outcome = programs.main_outcome then participants.baseline_value end as baseline_value,
     last_measurements.outcome_date,
     last_measurements.outcome_value,
-    participants.is_synthetic
+    participants.is_synthetic,
+    participants.pilot_version
 from participants
 inner join programs using (pilot_id)
 inner join definitions using (pilot_id)

@@ -1,7 +1,13 @@
 -- The current version of each participant: a later upload corrects an earlier one, and once a
 -- pilot has any real (non-synthetic) participant, its synthetic rows are left out.
-with participants as (
-    select * from {{ ref('stg_pilots__participants') }}
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+participants as (
+    select participants.*, pilots.pilot_version
+    from {{ ref('stg_pilots__participants') }} as participants
+    inner join pilots using (pilot_id)
 ),
 
 pilots_with_real_data as (
@@ -13,6 +19,17 @@ in_scope as (
     from participants
     where not participants.is_synthetic
         or participants.pilot_id not in (select pilot_id from pilots_with_real_data)
+),
+
+-- The latest accepted row of each participant (an aggregate: cheaper than a window here).
+latest as (
+    select arg_max(in_scope, (in_scope.accepted_at, in_scope.source_row)) as participant
+    from in_scope
+    group by in_scope.pilot_id, in_scope.participant_key
+),
+
+current_rows as (
+    select participant.* from latest
 )
 
 select
@@ -27,8 +44,6 @@ select
     gender,
     age_band,
     baseline_value,
-    is_synthetic
-from in_scope
-qualify row_number() over (
-    partition by pilot_id, participant_key order by accepted_at desc, source_row desc
-) = 1
+    is_synthetic,
+    pilot_version
+from current_rows

@@ -1,24 +1,40 @@
 -- Current services of current participants: the latest upload wins for a participant, date
 -- and service type.
-with services as (
-    select * from {{ ref('stg_pilots__services') }}
+with pilots as (
+    {{ pilots_to_build() }}
+),
+
+services as (
+    select services.*, pilots.pilot_version
+    from {{ ref('stg_pilots__services') }} as services
+    inner join pilots using (pilot_id)
 ),
 
 participants as (
     select pilot_id, participant_key, arm from {{ ref('int_pilot_participants') }}
+),
+
+-- The latest accepted row per key (an aggregate: cheaper than a window here).
+latest as (
+    select
+        pilot_id,
+        participant_key,
+        service_date,
+        service_type,
+        arg_max({'amount': amount, 'is_synthetic': is_synthetic}, (accepted_at, source_row)) as service,
+        min(pilot_version) as pilot_version
+    from services
+    group by pilot_id, participant_key, service_date, service_type
 )
 
 select
-    services.pilot_id,
-    services.participant_key,
+    latest.pilot_id,
+    latest.participant_key,
     participants.arm,
-    services.service_date,
-    services.service_type,
-    services.amount,
-    services.is_synthetic
-from services
+    latest.service_date,
+    latest.service_type,
+    latest.service.amount as amount,
+    latest.service.is_synthetic as is_synthetic,
+    latest.pilot_version
+from latest
 inner join participants using (pilot_id, participant_key)
-qualify row_number() over (
-    partition by services.pilot_id, services.participant_key, services.service_date, services.service_type
-    order by services.accepted_at desc, services.source_row desc
-) = 1
