@@ -2,7 +2,8 @@
 model or macro on thousands of generated inputs in milliseconds each.
 
 `ref('x')` and `source('s', 'x')` render as the plain table name `x` (the test creates it),
-`var('name')` reads `dbt_project.yml`, and every macro under `macros/` is available, as in dbt.
+`var('name')` reads `dbt_project.yml`, `is_incremental()` is false (a model's first build), and
+every macro under `macros/` is available, as in dbt.
 """
 
 from pathlib import Path
@@ -23,7 +24,8 @@ def render(template: str) -> str:
     variables = yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
     environment.globals.update(ref=lambda name: name, source=lambda _source, table: table,
-                               var=lambda name, default=None: variables.get(name, default))
+                               var=lambda name, default=None: variables.get(name, default),
+                               is_incremental=lambda: False)
     return environment.from_string(_macros() + "\n" + template).render()
 
 

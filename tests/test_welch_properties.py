@@ -33,6 +33,7 @@ def arm(values, size=st.integers(11, 60)):
 def con():
     con = duckdb.connect()
     con.execute("set threads = 1")  # a hundred rows: threads only add overhead
+    con.execute("create table int_pilot_versions as select 'p' as pilot_id, 'v1' as pilot_version")
     yield con
     con.close()
 
