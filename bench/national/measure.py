@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import secrets
 import statistics
 import subprocess
 import sys
@@ -21,8 +22,9 @@ from pathlib import Path
 from bench.harness import REPO, build, check_floor_loads_everything, compiled_models, floor
 from bench.national import pilots, queries
 
-# Pseudonymises the generated uploads (they hold no person); real uploads need a secret key.
-BENCH_PII_KEY = "bench-national-synthetic-uploads"
+# Pseudonymises the generated uploads (they hold no person). Real uploads need a secret key,
+# so each bench run makes one: none is kept in the repository.
+BENCH_PII_KEY = secrets.token_hex(32)
 CHECKS = "quality checks (GX steps)"
 
 
