@@ -76,20 +76,6 @@ def test_sql_rule_returns_whole_rows(tract_db):
     assert outcome.rows == [{"tract_geoid": "6037101110", "income": -5.0}]
 
 
-def test_unexpected_rows_are_counted_from_the_rows_already_read(tract_db, monkeypatch):
-    from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
-
-    executed = []
-    execute = SqlAlchemyExecutionEngine._execute_query_with_recovery
-    monkeypatch.setattr(SqlAlchemyExecutionEngine, "_execute_query_with_recovery", staticmethod(
-        lambda connection, query: executed.append(str(query)) or execute(connection, query)))
-    query = "select * from {batch} where income < 0 or income > 1000000"
-    outcome = run(tract_db, rule("unexpected_rows_expectation", unexpected_rows_query=query)).outcomes[0]
-    assert not outcome.success and outcome.observed == 2
-    rule_queries = [q for q in executed if "income > 1000000" in q]
-    assert rule_queries and not any(q.startswith("SELECT COUNT(*)") for q in rule_queries)
-
-
 def test_engines_are_disposed_so_a_writer_can_open_the_file(tract_db):
     run(tract_db, rule("expect_table_row_count_to_be_between", min_value=1))
     con = duckdb.connect(str(tract_db))  # read-write, same process: fails if GX still holds the file

@@ -14,11 +14,8 @@ Out of the box GX cannot validate DuckDB tables with the pinned versions:
   emulating PostgreSQL's catalog: about a tenth of a second a table, and broken outright by
   SQLAlchemy 2.0.45+ on DuckDB 1.x (https://github.com/Mause/duckdb_engine/issues/1379, #1388).
   `install()` reads them from DuckDB's own `duckdb_columns()` instead.
-* `unexpected_rows_expectation` runs its query twice: for the rows, then for their count. The
-  first run has read every row already (see the first point), so `install()` answers the count
-  from them instead of scanning a large table a second time.
 
-All four changes apply to DuckDB engines only; every other dialect runs GX's own code. Each
+All three changes apply to DuckDB engines only; every other dialect runs GX's own code. Each
 replacement keeps GX's function as `__wrapped__`; `tests/test_upstream_canaries.py` fails when
 a replaced function changes or GX fixes what a change works around.
 `duckdb_source()` opens a read-only data source and disposes both of GX's SQLAlchemy engines
@@ -29,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import re
 import sys
 import types
 from contextlib import contextmanager
@@ -54,9 +50,6 @@ REGEX_BUILDER_MODULE = "great_expectations.expectations.metrics.util"
 REFLECTED_AS = {"double": "float", "decimal": "numeric"}
 COLUMN_TYPES_MODULE = "great_expectations.expectations.metrics.table_metrics.table_column_types"
 
-# GX's count of a query's rows (QueryRowCount), around the query itself.
-ROW_COUNT_QUERY = re.compile(r"SELECT COUNT\(\*\) as (?P<name>\w+) FROM \((?P<query>.*)\) AS substituted_batch_subquery",
-                             re.DOTALL)
 
 _installed = False
 
@@ -81,18 +74,12 @@ def install() -> None:
     def execute_query(self, query):
         if self.dialect_name != DIALECT:
             return gx_execute_query(self, query)
-        counted = self.__dict__.setdefault("mobility_row_counts", {})
-        count_of = ROW_COUNT_QUERY.fullmatch(str(query))
-        if count_of and count_of["query"] in counted:
-            query = sqlalchemy.text(f"select {counted[count_of['query']]} as {count_of['name']}")
         with self.get_connection() as connection:
             # DuckDB draws a progress bar on stdout for queries over two seconds; a check has none.
             connection.exec_driver_sql("set enable_progress_bar = false")
             result = self._execute_query_with_recovery(connection, query)
             # Read every row now: once the connection is back in the pool, DuckDB drops them.
             frozen = result.freeze()
-        if not count_of and result.returns_rows:
-            counted[str(query)] = len(frozen.data)
         return frozen()
 
     SqlAlchemyExecutionEngine.__init__ = __init__
