@@ -24,12 +24,17 @@ def store_dir(home: Path) -> Path:
 
 
 def context(home: Path):
-    """A GX context whose results and suites persist under MOBILITY_HOME, with the docs site."""
+    """A GX context whose results and suites persist under MOBILITY_HOME (each write whole or
+    absent, see `atomic_store`), with the docs site."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import DataContextConfig, FilesystemStoreBackendDefaults
 
+    from orchestration.quality.atomic_store import make_atomic
+
+    stores = FilesystemStoreBackendDefaults(root_directory=str(store_dir(home)))
+    make_atomic(stores.stores)
     config = DataContextConfig(
-        store_backend_defaults=FilesystemStoreBackendDefaults(root_directory=str(store_dir(home))),
+        store_backend_defaults=stores,
         data_docs_sites={
             SITE: {
                 "class_name": "SiteBuilder",
