@@ -2,6 +2,7 @@
 archived once by hash, and nothing is taken in without the pseudonymisation key."""
 
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -256,3 +257,26 @@ def test_identifier_patterns_take_linear_time_on_a_multi_megabyte_value():
     # Generous: DuckDB's RE2 takes well under a second; a backtracking engine takes minutes or more.
     assert time.perf_counter() - start < 10
     assert hits.tolist() == [False, False, False, True, True]
+
+
+def test_a_contract_older_than_the_warehouse_stops_the_intake_and_keeps_the_uploads(home, monkeypatch):
+    """A source directory whose contract predates the upload limits: its uploads are not at fault,
+    so none is quarantined; the intake stops with a message naming the file and what it lacks."""
+    from orchestration import settings
+
+    sources = home / "sources"
+    sources.mkdir()
+    for entry in settings.SEEDS_DIR.iterdir():
+        if entry.name != "pilots":
+            (sources / entry.name).symlink_to(entry)
+    shutil.copytree(settings.SEEDS_DIR / "pilots", sources / "pilots")
+    contract = json.loads((sources / "pilots" / "contract.json").read_text())
+    del contract["limits"]["file_bytes"]
+    (sources / "pilots" / "contract.json").write_text(json.dumps(contract))
+    monkeypatch.setenv("MOBILITY_SOURCE_DIR", str(sources))
+    path = drop(home, "participants_2024-01.csv", good_participants())
+
+    with pytest.raises(ValueError, match=r"sources/pilots/contract.json: the pilot data contract lacks limits.file_bytes,"):
+        intake.process_city(CITY, include_bundled=False)
+    assert path.exists()
+    assert not (path.parent / "quarantine").exists()

@@ -8,3 +8,20 @@ tracts (whole counties, the pilot cities' first) and S of the pilot rows (sqrt(S
 cities, each with sqrt(S) of the participants), so that every part grows linearly.
 Every value is drawn, seeded, around the real bundled data; every row is marked synthetic.
 """
+
+import hashlib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def fingerprint() -> str:
+    """What generated inputs depend on: the generator's code and the bundled files it copies.
+    Inputs made under another fingerprint are made again (an older contract or crosswalk would
+    otherwise be measured as if it were today's)."""
+    digest = hashlib.sha256()
+    files = [REPO / "bench" / "generate", *sorted((REPO / "bench" / "national").glob("*.py")),
+             *sorted(p for p in (REPO / "seeds").rglob("*") if p.is_file())]
+    for path in files:
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

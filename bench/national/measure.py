@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from bench.harness import REPO, build, check_floor_loads_everything, compiled_models, floor
-from bench.national import pilots, queries
+from bench.national import fingerprint, pilots, queries
 
 # Pseudonymises the generated uploads (they hold no person). Real uploads need a secret key,
 # so each bench run makes one: none is kept in the repository.
@@ -29,9 +29,11 @@ CHECKS = "quality checks (GX steps)"
 
 
 def inputs_for(folder: Path, scale: float) -> dict:
-    """The manifest of generated inputs of this scale in `folder`, generating them when missing."""
+    """The manifest of generated inputs of this scale in `folder`, generating them when missing
+    or made by another version of the generator or the bundled files."""
     manifest = folder / "manifest.json"
-    if not (manifest.exists() and json.loads(manifest.read_text())["scale"] == scale):
+    made = json.loads(manifest.read_text()) if manifest.exists() else {}
+    if (made.get("scale"), made.get("fingerprint")) != (scale, fingerprint()):
         subprocess.run([sys.executable, str(REPO / "bench" / "generate"), str(folder), "--scale", str(scale)],
                        check=True)
     return json.loads(manifest.read_text())
@@ -57,7 +59,12 @@ def first_build(home: Path, inputs: dict, env: dict) -> dict:
                    stdout=subprocess.DEVNULL)
     for pilot in inputs["pilots"]:
         drop(home, inputs, pilot["city_geoid"], inputs["uploads"]["history"])
-    return build(env, profile=False)
+    first = build(env, profile=False)
+    refused = sorted((home / "landing" / "pilots").glob("*/quarantine/*.report.json"))
+    if refused:  # a build that took in no pilot would be measured as if it had
+        raise SystemExit(f"the first build quarantined {len(refused)} generated uploads, e.g. {refused[0]}: "
+                         f"{json.loads(refused[0].read_text())['breaches'][0]['rule']}")
+    return first
 
 
 def growth_point(scale: float, home: Path, rounds: int) -> dict:

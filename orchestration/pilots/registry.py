@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration import settings
 from orchestration.ingest import source_dir
 
 
@@ -46,7 +47,18 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def load_contract() -> dict:
-    return json.loads((pilots_dir() / "contract.json").read_text(encoding="utf-8"))
+    """The contract in the source directory. One written for an older version of the warehouse
+    (without a part the bundled contract has) stops the intake with this message, rather than
+    quarantining every upload on a rule nobody can meet."""
+    path = pilots_dir() / "contract.json"
+    contract = json.loads(path.read_text(encoding="utf-8"))
+    bundled = json.loads((settings.SEEDS_DIR / "pilots" / "contract.json").read_text(encoding="utf-8"))
+    missing = [key for key in bundled if key not in contract]
+    missing += [f"limits.{key}" for key in bundled["limits"] if key not in contract.get("limits", {})]
+    if missing:
+        raise ValueError(f"{path}: the pilot data contract lacks {', '.join(dict.fromkeys(missing))}, which "
+                         f"this version of the warehouse needs; compare it with {settings.SEEDS_DIR / 'pilots' / 'contract.json'}")
+    return contract
 
 
 def load_pilots() -> dict[str, Pilot]:
