@@ -82,3 +82,38 @@ def test_a_broken_warning_alone_keeps_the_rules_combined_and_gets_its_counts(tmp
     assert warned.unexpected_count == 1 and warned.sample == [70000.0]
     assert not run.blocking and len(run.outcomes) == len(RULES)
     assert run.result.results[0].expectation_config.type == "unexpected_rows_expectation"  # still one query
+
+
+CITY_ROWS = ("('01001020100', 'A', 41200.0), ('01001020200', 'B', 52000.0), "  # city 0107000: good
+             "('48201000100', 'Z', 12345.0), ('48201000200', 'Z', -5.0)")  # city 4835000: three rules broken
+
+
+def city_suite(db: Path, rows: str | None) -> Suite:
+    con = duckdb.connect(str(db))
+    con.execute("alter table raw.tracts add column city_geoid varchar")
+    con.execute("update raw.tracts set city_geoid = case when tract_geoid like '01%' then '0107000' else '4835000' end")
+    con.close()
+    return Suite(schema="raw", table="tracts", description="", rules=RULES, files=(db,), rows=rows)
+
+
+def test_rows_of_one_city_are_checked_by_the_row_rules_and_the_table_rules_see_the_whole_table(tmp_path):
+    db = table(tmp_path, CITY_ROWS)
+    run = validate(city_suite(db, "city_geoid = '0107000'"), db, {"published_row_count": 5})
+    # Only Birmingham's two rows are read by the row rules; the row count counts all four (4 >= 0.8 x 5,
+    # where Birmingham's 2 would not be).
+    assert all(o.success for o in run.outcomes), [o.summary() for o in run.outcomes if not o.success]
+    assert sorted(o.rule for o in run.outcomes) == sorted(r.rule for r in RULES)
+
+    (tmp_path / "again").mkdir()
+    db = table(tmp_path / "again", CITY_ROWS)
+    too_few = validate(city_suite(db, "city_geoid = '0107000'"), db, {"published_row_count": 10})
+    assert [o.rule for o in too_few.outcomes if not o.success] == ["row count holds"]  # 4 < 0.8 x 10
+
+
+def test_the_rows_of_the_city_that_breaks_the_rules_fail_them_with_their_counts(tmp_path):
+    db = table(tmp_path, CITY_ROWS)
+    run = validate(city_suite(db, "city_geoid = '4835000'"), db, {"published_row_count": 4})
+    failed = {o.rule: o for o in run.outcomes if not o.success}
+    assert sorted(failed) == ["band is one of A, B, C", "income is between $0 and $1,000,000",
+                              "income is never the placeholder 12345"]
+    assert (failed["band is one of A, B, C"].unexpected_count, failed["income is between $0 and $1,000,000"].sample) == (2, [-5.0])

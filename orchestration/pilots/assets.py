@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 from dagster import (
+    AssetCheckExecutionContext,
     AssetExecutionContext,
     AssetKey,
     AssetSelection,
@@ -34,6 +35,7 @@ from dagster import (
     multi_asset,
 )
 
+from orchestration import sql
 from orchestration.ingest import SourceFile, SourceGroup, record_load
 from orchestration.pilots import intake, registry
 from orchestration.resources import BUILD_FILE_POOL, Warehouse
@@ -120,9 +122,16 @@ def _receipt_rows(held: set[str] | None = None) -> list[tuple]:
     return rows
 
 
-def city_of_intake_run(context: AssetExecutionContext) -> str | None:
+def city_of_intake_run(context: AssetExecutionContext | AssetCheckExecutionContext) -> str | None:
     """The city a `pilot_city_intake` run takes in (its partition); None in any other run."""
-    return context.run.tags.get("dagster/partition") if context.job_name == pilot_city_job.name else None
+    return context.run.tags.get("dagster/partition") if context.run.job_name == pilot_city_job.name else None
+
+
+def rows_a_city_run_changes(city_geoid: str) -> dict[tuple[str, str], str]:
+    """Per raw pilot table, the rows a city's intake run can add: that city's. The run's checks
+    read only those rows (every other row passed the same rules when it went in and has not
+    changed since); rules on the whole table, its row count, still see the whole table."""
+    return {("raw", f"pilot_{table}"): f"city_geoid = {sql.text(city_geoid)}" for table in RAW_TABLES}
 
 
 def _file_hash(path: Path) -> str:

@@ -28,6 +28,7 @@ from dagster import (
 )
 
 from orchestration import settings
+from orchestration.pilots.assets import city_of_intake_run, rows_a_city_run_changes
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_counts
 from orchestration.quality.pool import WORKERS, workers
@@ -152,6 +153,9 @@ def layer_check(schema: str, suites: list[Suite]) -> AssetChecksDefinition:
     @multi_asset_check(specs=specs, name=f"{schema}_expectations", can_subset=True, pool=BUILD_FILE_POOL)
     def _check(context: AssetCheckExecutionContext, warehouse: Warehouse) -> Iterator[AssetCheckResult]:
         selected = [by_key[k.asset_key] for k in context.selected_asset_check_keys]
+        if city := city_of_intake_run(context):
+            changed = rows_a_city_run_changes(city)
+            selected = [replace(s, rows=changed.get((s.schema, s.table))) for s in selected]
         for run, baseline in run_suites(selected, Path(warehouse.home)):
             yield check_result(run, baseline)
 

@@ -92,34 +92,50 @@ def validate_many(suites: list[tuple[Suite, dict[str, Any]]], db_path: Path, con
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     # Fixed names: the validation definitions stored for Data Docs refer to source and asset by name.
     with duckdb_source(context, "build", db_path) as source:
-
-        def run(batch, suite: Suite, parameters: dict[str, Any], result_format: dict):
-            gx_suite = context.suites.add_or_update(suite.gx_suite())
-            definition = context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
-            )
-            return definition.run(expectation_parameters=parameters, result_format=result_format)
-
         runs = []
         for suite, parameters in suites:
-            asset = source.add_table_asset(suite.name, table_name=suite.table, schema_name=suite.schema)
-            batch = asset.add_batch_definition_whole_table("whole_table")
-            quick, together = combined(suite)
-            result = run(batch, quick, parameters, PASS_FAIL)
-            merged_met = all(r.success for r in result.results if together and is_combined(r, quick))
-            if not merged_met:  # a row rule broke: which one, rule by rule
-                result = run(batch, suite, parameters, RESULT_FORMAT)
-                runs.append(SuiteRun(suite=suite, outcomes=[outcome(r) for r in result.results], result=result))
+            table = source.add_table_asset(suite.name, table_name=suite.table, schema_name=suite.schema)
+            whole = table.add_batch_definition_whole_table("whole_table")
+            if suite.rows is None:
+                runs.append(validate_batch(context, whole, suite, parameters, suite.name))
                 continue
-            if not result.success:  # only rules checked on their own failed: their counts and examples
-                result = run(batch, quick, parameters, RESULT_FORMAT)
-            met = [Outcome(type=r.type, column=rule_column(r.kwargs), rule=r.rule, severity=r.severity, success=True)
-                   for r in together]
-            others = [outcome(r) for r in result.results if not (together and is_combined(r, quick))]
-            runs.append(SuiteRun(suite=suite, outcomes=met + others, result=result))
+            on_table = tuple(r for r in suite.rules if r.type.startswith("expect_table_"))
+            on_rows = tuple(r for r in suite.rules if r not in on_table)
+            name = f"{suite.name}.changed_rows"  # one name whatever the rows: Data Docs keep the latest
+            rows = source.add_query_asset(name, query=f'select * from "{suite.schema}"."{suite.table}" where {suite.rows}')
+            parts = [validate_batch(context, batch, replace(suite, rules=rules), parameters, part_name)
+                     for batch, rules, part_name in ((whole, on_table, suite.name),
+                                                     (rows.add_batch_definition_whole_table("rows"), on_rows, name))
+                     if rules]
+            runs.append(SuiteRun(suite=suite, outcomes=[o for part in parts for o in part.outcomes], result=parts[-1].result))
     # Example rows come from a connection of their own, once GX's engine has let go of the file.
     return [replace(run, outcomes=with_rows(run.outcomes, run.suite, db_path))
             if any(not o.success and not o.error for o in run.outcomes) else run for run in runs]
+
+
+def validate_batch(context, batch, suite: Suite, parameters: dict[str, Any], name: str) -> SuiteRun:
+    """One suite on one batch: pass/fail first, rule by rule only where that failed."""
+    import great_expectations as gx
+
+    def run(suite: Suite, result_format: dict):
+        gx_suite = suite.gx_suite()
+        gx_suite.name = name
+        gx_suite = context.suites.add_or_update(gx_suite)
+        definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+        return definition.run(expectation_parameters=parameters, result_format=result_format)
+
+    quick, together = combined(suite)
+    result = run(quick, PASS_FAIL)
+    merged_met = all(r.success for r in result.results if together and is_combined(r, quick))
+    if not merged_met:  # a row rule broke: which one, rule by rule
+        result = run(suite, RESULT_FORMAT)
+        return SuiteRun(suite=suite, outcomes=[outcome(r) for r in result.results], result=result)
+    if not result.success:  # only rules checked on their own failed: their counts and examples
+        result = run(quick, RESULT_FORMAT)
+    met = [Outcome(type=r.type, column=rule_column(r.kwargs), rule=r.rule, severity=r.severity, success=True)
+           for r in together]
+    others = [outcome(r) for r in result.results if not (together and is_combined(r, quick))]
+    return SuiteRun(suite=suite, outcomes=met + others, result=result)
 
 
 def is_combined(result, quick: Suite) -> bool:

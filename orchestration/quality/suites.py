@@ -49,6 +49,9 @@ class Suite:
     description: str
     rules: tuple[Rule, ...]
     files: tuple[Path, ...]  # where the rules are declared
+    # The rows the row rules read (a SQL condition on the table); None: every row. Table rules
+    # (`expect_table_*`) always read the whole table.
+    rows: str | None = None
 
     @property
     def path(self) -> Path:
