@@ -1,10 +1,10 @@
 """Assembles the warehouse's Dagster definitions. Nothing is defined here."""
 
-from dagster import Definitions, in_process_executor, map_asset_specs
+from dagster import Definitions, map_asset_specs
 
 from orchestration import dbt
 from orchestration.automation import publish_automation, source_files_sensor, weekly_refresh, with_policies
-from orchestration.jobs import build_warehouse_job, pilot_city_job
+from orchestration.jobs import build_warehouse_job, pilot_city_job, run_executor
 from orchestration.pilots.sensor import pilot_landing_sensor
 from orchestration.publish import publish_asset
 from orchestration.quality.checks import CHECK_NAME, expectation_checks
@@ -24,7 +24,5 @@ defs = Definitions(
     schedules=[weekly_refresh],
     sensors=[source_files_sensor, pilot_landing_sensor, publish_automation],
     resources={"warehouse": default_warehouse(), "dbt": dbt.dbt_resource()},
-    # One process for the whole run: a process per step costs about 4 s here, and the
-    # steps share one DuckDB file that only one writer may hold at a time.
-    executor=in_process_executor,
+    executor=run_executor(),
 )

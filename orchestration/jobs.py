@@ -1,7 +1,8 @@
-"""Jobs data engineers launch from the UI (and `make warehouse` runs)."""
+"""Jobs data engineers launch from the UI (and `make warehouse` runs), and the executor they run on."""
 
-from dagster import AssetSelection, define_asset_job
+from dagster import AssetSelection, ExecutorDefinition, define_asset_job, in_process_executor
 
+from orchestration import settings
 from orchestration.pilots.assets import PER_CITY_SELECTION, pilot_city_job
 
 build_warehouse_job = define_asset_job(
@@ -12,4 +13,19 @@ build_warehouse_job = define_asset_job(
     description="Ingest every source, build every dbt model, run every check.",
 )
 
-__all__ = ["build_warehouse_job", "pilot_city_job"]
+
+def run_executor() -> ExecutorDefinition:
+    """The executor every job runs on, chosen by `MOBILITY_EXECUTOR`.
+
+    By default one process runs the whole run: a process per step costs about 4 s here, and the
+    steps share one DuckDB file that only one writer may hold at a time. `k8s` runs each step in
+    a pod of its own; the `build_file` pool still lets one step at a time open the file.
+    """
+    if settings.executor_name() == "k8s":
+        from dagster_k8s import k8s_job_executor  # imported only here: it loads the Kubernetes client
+
+        return k8s_job_executor
+    return in_process_executor
+
+
+__all__ = ["build_warehouse_job", "pilot_city_job", "run_executor"]

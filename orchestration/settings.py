@@ -42,6 +42,19 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT)}
 
 
+# The executor of every job (orchestration/jobs.py): `in_process`, the default, or `k8s`, one
+# Kubernetes pod per step (docs/scaling.md).
+EXECUTOR_ENV = "MOBILITY_EXECUTOR"
+EXECUTORS = ("in_process", "k8s")
+
+
+def executor_name() -> str:
+    name = os.environ.get(EXECUTOR_ENV, EXECUTORS[0])
+    if name not in EXECUTORS:
+        raise ValueError(f"{EXECUTOR_ENV}={name!r} is not an executor of the warehouse: use one of {', '.join(EXECUTORS)}")
+    return name
+
+
 def export_environment() -> None:
     """Make the resolved paths visible to child processes (dbt reads MOBILITY_HOME in
     profiles.yml) and keep Dagster's instance state under the warehouse, telemetry off."""
