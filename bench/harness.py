@@ -15,7 +15,6 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def raw_loads():
@@ -126,8 +125,10 @@ def run_profile(instance) -> dict[str, float]:
     return profile
 
 
-def tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and all its descendants, now."""
+def tree_memory_kib(root: int) -> int:
+    """Memory of a process and all its descendants, now: the sum of their proportional set sizes.
+    Summing resident sizes would count each page the forked check processes share (the imported
+    libraries) once per process."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -145,15 +146,15 @@ def tree_rss_kib(root: int) -> int:
     total = 0
     for pid in tree:
         try:
-            with open(f"/proc/{pid}/statm") as statm:
-                total += int(statm.read().split()[1]) * PAGE_KIB
-        except (OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (OSError, StopIteration, IndexError, ValueError):
             continue
     return total
 
 
 class TreePeak:
-    """The largest total resident memory of a process tree, sampled every `interval` seconds."""
+    """The largest total memory (proportional set size) of a process tree, sampled every `interval` seconds."""
 
     def __init__(self, root: int, interval: float = 0.2) -> None:
         self.peak_kib = 0
@@ -163,7 +164,7 @@ class TreePeak:
 
     def _sample(self, root: int, interval: float) -> None:
         while not self._stop.is_set():
-            self.peak_kib = max(self.peak_kib, tree_rss_kib(root))
+            self.peak_kib = max(self.peak_kib, tree_memory_kib(root))
             self._stop.wait(interval)
 
     def stop(self) -> int:

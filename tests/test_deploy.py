@@ -23,13 +23,15 @@ from orchestration.resources import BUILD_FILE_POOL
 DEPLOY = settings.REPO_ROOT / "deploy"
 SCALING_DOC = settings.REPO_ROOT / "docs" / "scaling.md"
 
+# The name (not the value) of the Kubernetes Secret holding the Postgres password.
+PASSWORD_SECRET_NAME = "dagster-postgresql-secret"
 # What the instance reads from the environment, each with a value a cluster could give it.
 INSTANCE_ENV = {
     "DAGSTER_PG_HOST": "postgres.mobility.svc", "DAGSTER_PG_PORT": "6543", "DAGSTER_PG_USERNAME": "dagster",
     "DAGSTER_PG_PASSWORD": "s3cret", "DAGSTER_PG_DB": "dagster_runs",
     "DAGSTER_K8S_JOB_NAMESPACE": "mobility", "DAGSTER_K8S_JOB_IMAGE": "registry.example/mobility-warehouse:0.1.0",
     "DAGSTER_K8S_SERVICE_ACCOUNT": "mobility-runs", "DAGSTER_K8S_INSTANCE_CONFIG_MAP": "dagster-instance",
-    "DAGSTER_K8S_PG_PASSWORD_SECRET": "dagster-postgresql-secret",
+    "DAGSTER_K8S_PG_PASSWORD_SECRET": PASSWORD_SECRET_NAME,
 }
 
 # Keys the official chart declares (dagster/dagster's values.schema.json, read at the chart's
@@ -129,7 +131,7 @@ def test_instance_launches_runs_as_kubernetes_jobs_with_the_warehouse_volume(ins
     assert (config["job_namespace"], config["job_image"], config["service_account_name"]) == (
         "mobility", "registry.example/mobility-warehouse:0.1.0", "mobility-runs")
     assert (config["instance_config_map"], config["postgres_password_secret"]) == (
-        "dagster-instance", "dagster-postgresql-secret")
+        "dagster-instance", PASSWORD_SECRET_NAME)
     assert "MOBILITY_HOME=/var/lib/mobility" in config["env_vars"]
     assert config["volume_mounts"] == [{"name": "warehouse", "mountPath": "/var/lib/mobility"}]
     assert config["volumes"] == [{"name": "warehouse", "persistentVolumeClaim": {"claimName": "mobility-warehouse"}}]
