@@ -3,7 +3,8 @@ model or macro on thousands of generated inputs in milliseconds each.
 
 `ref('x')` and `source('s', 'x')` render as the plain table name `x` (the test creates it),
 `var('name')` reads `dbt_project.yml`, `is_incremental()` is false (a model's first build), and
-every macro under `macros/` is available, as in dbt.
+every macro under `macros/` is available, as in dbt (materializations, which only dbt runs, are
+left out).
 """
 
 from pathlib import Path
@@ -17,7 +18,9 @@ PROJECT = Path(settings.DBT_PROJECT_DIR)
 
 
 def _macros() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((PROJECT / "macros").rglob("*.sql")))
+    macros = PROJECT / "macros"
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(macros.rglob("*.sql"))
+                     if not p.is_relative_to(macros / "materializations"))
 
 
 def render(template: str) -> str:

@@ -30,3 +30,16 @@ def test_dagster_storage_opens_its_databases_through_the_hook():
                                            timestamp=0.0, dagster_event=None))
         assert [e.user_message for e in instance.all_logs("run-log-check")] == ["hello"]
     assert run_log.unsynced_connections > before
+
+
+def test_the_instance_keeps_its_event_log_connections_open_between_events():
+    # A canary as well: the storage reaches its databases through `_connect(shard)`, as Dagster's
+    # SQLite event log does; if Dagster stops calling it, the count below stays at zero.
+    with DagsterInstance.get() as instance:
+        opened_before = run_log.unsynced_connections
+        for n in range(5):
+            instance.store_event(EventLogEntry(error_info=None, level=20, user_message=f"event {n}",
+                                               run_id="reuse-check", timestamp=float(n), dagster_event=None))
+        assert [e.user_message for e in instance.all_logs("reuse-check")] == [f"event {n}" for n in range(5)]
+        # Five writes and a read of one run's database: one connection, opened once.
+        assert run_log.unsynced_connections - opened_before == 1
