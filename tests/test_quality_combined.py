@@ -49,6 +49,15 @@ def test_plain_row_rules_become_one_query_and_the_others_stay():
     assert quick.rules[0].rule.startswith("6 row rules, checked in one query")
 
 
+def test_the_merged_query_reads_the_table_or_the_rows_itself_not_gx_batch():
+    whole, _ = combined(Suite(schema="raw", table="tracts", description="", rules=RULES, files=()))
+    query = whole.rules[0].kwargs["unexpected_rows_query"]
+    assert "{batch}" not in query
+    assert query.count('from "raw"."tracts"') == 6
+    some, _ = combined(Suite(schema="raw", table="tracts", description="", rules=RULES, files=(), rows="band = 'A'"))
+    assert some.rules[0].kwargs["unexpected_rows_query"].count("""from (select * from "raw"."tracts" where band = 'A')""") == 6
+
+
 def test_a_passing_table_reports_every_rule_met(tmp_path):
     run = validate(suite(table(tmp_path, GOOD_ROWS)), tmp_path / "build.duckdb", {"published_row_count": 3})
     assert sorted(o.rule for o in run.outcomes) == sorted(r.rule for r in RULES)

@@ -10,6 +10,11 @@ on its own fails, such as a warning, the first round is repeated for its counts 
 
 A combined condition may be stricter than GX (it then fails, and the rule-by-rule round
 decides), never looser.
+
+The merged query names the table (or the rows the suite reads) itself instead of GX's `{batch}`:
+GX hands a table over as `SELECT * FROM t WHERE true`, and DuckDB counted the union of rules
+over that 5 times slower than over the table (17 s against 3.5 s for 18 million pilot
+outcomes, in every full build).
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ COMBINED = "unexpected_rows_expectation"
 _PLAIN_KWARGS = {"column", "column_list", "min_value", "max_value", "value_set", "unexpected_rows_query"}
 
 
+def in_query_format(text: str) -> str:
+    """`text` as GX's query format reads it back (braces doubled)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def literal(value: Any) -> str | None:
     """A SQL literal, in GX's query format (braces doubled); None for values with no plain literal."""
     if isinstance(value, bool) or value is None:
@@ -31,7 +41,7 @@ def literal(value: Any) -> str | None:
     if isinstance(value, Number):
         return repr(value)
     if isinstance(value, str):
-        return "'" + value.replace("'", "''").replace("{", "{{").replace("}", "}}") + "'"
+        return in_query_format("'" + value.replace("'", "''") + "'")
     return None
 
 
@@ -66,6 +76,12 @@ def broken_rows(rule: Rule) -> str | None:
     return None
 
 
+def relation(suite: Suite) -> str:
+    """What the suite's row rules read: the table, or the rows `suite.rows` selects of it."""
+    table = f"{quoted(suite.schema)}.{quoted(suite.table)}"
+    return table if suite.rows is None else f"(select * from {table} where {suite.rows})"
+
+
 def combined(suite: Suite) -> tuple[Suite, tuple[Rule, ...]]:
     """The suite with its plain row rules merged into one rule, and the rules merged. A suite
     with fewer than two such rules comes back as it is."""
@@ -73,7 +89,7 @@ def combined(suite: Suite) -> tuple[Suite, tuple[Rule, ...]]:
     together = tuple(rule for rule, query in zip(suite.rules, queries) if query)
     if len(together) < 2:
         return suite, ()
-    query = "\nunion all\n".join(q for q in queries if q)
+    query = "\nunion all\n".join(q for q in queries if q).replace("{batch}", in_query_format(relation(suite)))
     merged = Rule(type=COMBINED, kwargs={"unexpected_rows_query": f"select * from ({query})"}, severity="error",
                   rule=f"{len(together)} row rules, checked in one query: " + "; ".join(r.rule for r in together))
     rest = tuple(rule for rule, query in zip(suite.rules, queries) if not query)
