@@ -1,8 +1,9 @@
 {#-
   Views on DuckDB in one statement. dbt's default view materialization creates an intermediate
   view, renames the old one away, renames the new one in and drops the old: five statements and
-  a commit per view, a third of the build's dbt time for the staging layer. DuckDB replaces a
-  view atomically, and analysts never read the build file, so one `create or replace` suffices.
+  a commit per view (`dbt build` of the bundled project: 7.1 s with them, 6.0 s without). DuckDB
+  replaces a view atomically, and analysts never read the build file, so one `create or replace`
+  suffices.
 -#}
 {% materialization view, adapter='duckdb' %}
   {%- set existing_relation = load_cached_relation(this) -%}
