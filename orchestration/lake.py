@@ -61,7 +61,8 @@ def register(spark, folders: dict[str, Path]) -> None:
     spark.sql(f"create database if not exists {RAW_SCHEMA}")
     for table, folder in folders.items():
         spark.sql(f"drop table if exists {RAW_SCHEMA}.`{table}`")
-        spark.sql(f"create table {RAW_SCHEMA}.`{table}` using parquet location '{folder.as_uri()}'")
+        # The location goes to the catalog as a value, never into SQL text.
+        spark.catalog.createTable(f"{RAW_SCHEMA}.`{table}`", path=folder.as_uri(), source="parquet")
 
 
 def main() -> None:
