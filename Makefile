@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(MOBILITY_HOME)/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: warehouse test audit ui docs manifest browser bench clean
+.PHONY: warehouse test test-slow audit ui docs manifest browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,16 @@ manifest: $(MANIFEST)
 warehouse: manifest
 	$(BIN)/python -m orchestration.build
 
+# Test files run in parallel, each whole in one worker (its module fixtures built once).
+TEST_WORKERS ?= 2
+
 test: $(BIN)/.installed browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow" --numprocesses $(TEST_WORKERS) --dist loadfile
 	@$(MAKE) --no-print-directory audit
+
+# Whole builds killed, national scale: minutes each. CI runs them after `make test`.
+test-slow: $(BIN)/.installed
+	$(BIN)/python -m pytest -m slow --numprocesses $(TEST_WORKERS) --dist loadfile
 
 # Known vulnerabilities in the installed packages (pip-audit); says so when it could not check.
 audit: $(BIN)/.installed
