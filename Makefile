@@ -32,9 +32,15 @@ warehouse: manifest
 # Test files run in parallel, each whole in one worker (its module fixtures built once).
 TEST_WORKERS ?= 2
 
+PYTEST_FAST := $(BIN)/python -m pytest -m "not slow" --numprocesses $(TEST_WORKERS) --dist loadfile
+
+# The dependency audit mostly waits on the network: it runs beside the tests, its verdict after theirs.
 test: $(BIN)/.installed browser
-	$(BIN)/python -m pytest -m "not slow" --numprocesses $(TEST_WORKERS) --dist loadfile
-	@$(MAKE) --no-print-directory audit
+	@echo '$(PYTEST_FAST)'
+	@report=$$(mktemp); $(BIN)/python tools/dependency_audit.py > $$report 2>&1 & audit=$$!; \
+	$(PYTEST_FAST); tests=$$?; \
+	wait $$audit; audited=$$?; cat $$report; rm -f $$report; \
+	[ $$tests -eq 0 ] && [ $$audited -eq 0 ]
 
 # Whole builds killed, national scale: minutes each. CI runs them after `make test`.
 test-slow: $(BIN)/.installed
