@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(MOBILITY_HOME)/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: warehouse test audit ui docs manifest browser bench clean
+.PHONY: warehouse test test-slow audit ui docs manifest browser bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,22 @@ manifest: $(MANIFEST)
 warehouse: manifest
 	$(BIN)/python -m orchestration.build
 
+# Test files run in parallel, each whole in one worker (its module fixtures built once).
+TEST_WORKERS ?= 2
+
+PYTEST_FAST := $(BIN)/python -m pytest -m "not slow" --numprocesses $(TEST_WORKERS) --dist loadfile
+
+# The dependency audit mostly waits on the network: it runs beside the tests, its verdict after theirs.
 test: $(BIN)/.installed browser
-	$(BIN)/python -m pytest
-	@$(MAKE) --no-print-directory audit
+	@echo '$(PYTEST_FAST)'
+	@report=$$(mktemp); $(BIN)/python tools/dependency_audit.py > $$report 2>&1 & audit=$$!; \
+	$(PYTEST_FAST); tests=$$?; \
+	wait $$audit; audited=$$?; cat $$report; rm -f $$report; \
+	[ $$tests -eq 0 ] && [ $$audited -eq 0 ]
+
+# Whole builds killed, national scale: minutes each. CI runs them after `make test`.
+test-slow: $(BIN)/.installed
+	$(BIN)/python -m pytest -m slow --numprocesses $(TEST_WORKERS) --dist loadfile
 
 # Known vulnerabilities in the installed packages (pip-audit); says so when it could not check.
 audit: $(BIN)/.installed

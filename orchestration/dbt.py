@@ -80,6 +80,13 @@ def preload_in_background() -> None:
     def preload() -> None:
         import dbt.adapters.duckdb  # noqa: F401
         import dbt.cli.main  # noqa: F401
+        from dbt.adapters.duckdb.credentials import DuckDBCredentials
+        from dbt.contracts.project import PackageConfig, Project, ProjectFlags
+
+        # dbt validates the profile and project against JSON schemas it builds on first use
+        # (cached per class): a few tenths of a second of the dbt step otherwise.
+        for contract in (DuckDBCredentials, Project, ProjectFlags, PackageConfig):
+            contract.json_schema()
 
     threading.Thread(target=preload, name="preload-dbt", daemon=True).start()
 

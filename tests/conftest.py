@@ -61,5 +61,15 @@ def warehouse_sql(built_warehouse: Path):
     con.close()
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The bad-input corpus' slowest file (docs/reliability.md quotes it), from every worker's reports."""
+    seconds = {report.nodeid.split("[", 1)[-1].rstrip("]"): value
+               for report in terminalreporter.stats.get("passed", []) if report.when == "call"
+               for name, value in report.user_properties if name == "bad_input_seconds"}
+    if seconds:
+        slowest = max(seconds, key=seconds.get)
+        terminalreporter.write_line(f"bad inputs: {len(seconds)} files, the slowest {slowest} in {seconds[slowest]:.2f} s")
+
+
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_TEST_HOME, ignore_errors=True)

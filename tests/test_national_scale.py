@@ -18,6 +18,8 @@ LINE = re.compile(r"scale=0\.01 build_s=(?P<build>[\d.]+) floor_s=(?P<floor>[\d.
                   r"peak_rss_mib=(?P<peak>\d+) query_ms=(?P<query>[\d.]+)")
 CINCINNATI = "3915000"
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def scale_run(tmp_path_factory) -> tuple[Path, str]:

@@ -52,10 +52,16 @@ def test_plain_row_rules_become_one_query_and_the_others_stay():
 def test_the_merged_query_reads_the_table_or_the_rows_itself_not_gx_batch():
     whole, _ = combined(Suite(schema="raw", table="tracts", description="", rules=RULES, files=()))
     query = whole.rules[0].kwargs["unexpected_rows_query"]
-    assert "{batch}" not in query
+    assert query.count("{batch}") == 1 and query.endswith("where exists (select 1 from {batch})")
     assert query.count('from "raw"."tracts"') == 6
     some, _ = combined(Suite(schema="raw", table="tracts", description="", rules=RULES, files=(), rows="band = 'A'"))
     assert some.rules[0].kwargs["unexpected_rows_query"].count("""from (select * from "raw"."tracts" where band = 'A')""") == 6
+
+
+def test_gx_reads_the_merged_rule_without_a_word(capsys):
+    whole, _ = combined(Suite(schema="raw", table="tracts", description="", rules=RULES, files=()))
+    whole.gx_suite()
+    assert capsys.readouterr().out == ""
 
 
 def test_a_passing_table_reports_every_rule_met(tmp_path):

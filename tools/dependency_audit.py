@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Known vulnerabilities in the installed packages, from pip-audit and PyPI's vulnerability data.
 
-Run by `make test` after the tests (and by `make audit`). Exits 1 when a vulnerability is known
+Run by `make test` beside the tests (and by `make audit`). Exits 1 when a vulnerability is known
 for an installed release. When pip-audit cannot reach its data (no network, or a package index
 that answers only for whole projects, not for one release), it says that nothing was audited,
 and why, and exits 0: the tests' result stands.

@@ -14,7 +14,9 @@ decides), never looser.
 The merged query names the table (or the rows the suite reads) itself instead of GX's `{batch}`:
 GX hands a table over as `SELECT * FROM t WHERE true`, and DuckDB counted the union of rules
 over that 5 times slower than over the table (17 s against 3.5 s for 18 million pilot
-outcomes, in every full build).
+outcomes, in every full build). `{batch}` stays once, in an `exists` that changes no result (an
+empty batch has no broken rows either way): without it GX prints a warning each time it reads
+the rule.
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ def combined(suite: Suite) -> tuple[Suite, tuple[Rule, ...]]:
     if len(together) < 2:
         return suite, ()
     query = "\nunion all\n".join(q for q in queries if q).replace("{batch}", in_query_format(relation(suite)))
-    merged = Rule(type=COMBINED, kwargs={"unexpected_rows_query": f"select * from ({query})"}, severity="error",
+    query = f"select * from ({query}) where exists (select 1 from {{batch}})"
+    merged = Rule(type=COMBINED, kwargs={"unexpected_rows_query": query}, severity="error",
                   rule=f"{len(together)} row rules, checked in one query: " + "; ".join(r.rule for r in together))
     rest = tuple(rule for rule, query in zip(suite.rules, queries) if not query)
     return Suite(schema=suite.schema, table=suite.table, description=suite.description,

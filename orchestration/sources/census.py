@@ -20,25 +20,23 @@ CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"
 CODEC = "Harmonized Historical ACS Measures, geomarker-io/codec (values are ACS 5-year estimates)"
 URBAN_POP = "Census Bureau population estimates as compiled by the Urban Institute"
 
+
+def population(level: str, digits: int, areas: str) -> SourceFile:
+    """Population by year of every county or place: state and area codes padded to GEOID digits."""
+    return SourceFile(
+        table=f"census_{level}_population",
+        path=f"census/population/{level}-populations.csv",
+        group=GROUP,
+        description=f"Population of every {areas} by year (Census estimates).",
+        select=f"* replace ({pad('state', 2)} as state, {pad(level, digits)} as {level})",
+        read_options=CSV + f", types = {{'state': 'VARCHAR', '{level}': 'VARCHAR'}}",
+        provenance=URBAN_POP,
+    )
+
+
 SOURCES = [
-    SourceFile(
-        table="census_county_population",
-        path="census/population/county-populations.csv",
-        group=GROUP,
-        description="Population of every county by year (Census estimates).",
-        select=f"* replace ({pad('state', 2)} as state, {pad('county', 3)} as county)",
-        read_options=CSV + ", types = {'state': 'VARCHAR', 'county': 'VARCHAR'}",
-        provenance=URBAN_POP,
-    ),
-    SourceFile(
-        table="census_place_population",
-        path="census/population/place-populations.csv",
-        group=GROUP,
-        description="Population of every place of 75,000+ people by year (Census estimates).",
-        select=f"* replace ({pad('state', 2)} as state, {pad('place', 5)} as place)",
-        read_options=CSV + ", types = {'state': 'VARCHAR', 'place': 'VARCHAR'}",
-        provenance=URBAN_POP,
-    ),
+    population("county", 3, "county"),
+    population("place", 5, "place of 75,000+ people"),
     SourceFile(
         table="census_hamilton_acs_measures",
         path="census/hamilton_acs/hh_acs_measures.csv",
