@@ -6,6 +6,7 @@ them. dbt runs inside the build process (`dbtRunner`): a dbt subprocess would im
 again and stream its log through a pipe for every build.
 """
 
+import importlib
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
@@ -32,6 +33,9 @@ dbt_project = DbtProject(
     profiles_dir=settings.DBT_PROJECT_DIR,
     target_path=settings.dbt_target_dir(),
 )
+
+# The dbt adapter module of each engine: the one the build preloads.
+ENGINE_ADAPTERS = {"duckdb": "dbt.adapters.duckdb", "spark": "dbt.adapters.spark"}
 
 # dbt's events for a finished node: the only ones that become Dagster events.
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
@@ -77,8 +81,10 @@ def preload_in_background() -> None:
     """Import dbt's runner and adapter from a thread while the first steps run: the import is
     seconds of Python, and the ingestion steps spend theirs in DuckDB, which releases the GIL."""
 
+    adapter = ENGINE_ADAPTERS[settings.engine_name()]
+
     def preload() -> None:
-        import dbt.adapters.duckdb  # noqa: F401
+        importlib.import_module(adapter)
         import dbt.cli.main  # noqa: F401
         from dbt.adapters.duckdb.credentials import DuckDBCredentials
         from dbt.contracts.project import PackageConfig, Project, ProjectFlags
@@ -91,11 +97,32 @@ def preload_in_background() -> None:
     threading.Thread(target=preload, name="preload-dbt", daemon=True).start()
 
 
+def close_duckdb_connections() -> None:
+    """dbt-duckdb keeps the file open after an in-process run, and the check processes open it
+    next (https://github.com/duckdb/dbt-duckdb/issues/616: its maintainer's workaround)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    DuckDBConnectionManager.close_all_connections()
+
+
+def prepare_spark(context: AssetExecutionContext) -> None:
+    """The raw tables as Parquet, registered in Spark's `raw` database, in this process: dbt-spark
+    (`method: session`) then finds this session with `getOrCreate()`, as do the marts' checks and
+    publish after it (one JVM per run: Derby's embedded metastore admits one)."""
+    import time
+
+    from orchestration import lake
+
+    started = time.monotonic()
+    folders = lake.export_parquet(settings.build_db_path(), settings.lake_dir())
+    lake.register(lake.spark_session(), folders)
+    context.log.info(f"{len(folders)} raw tables as Parquet, registered in Spark ({time.monotonic() - started:.1f} s)")
+
+
 def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     """`dbt build` of the selected models in this process; one Dagster event per finished
     model or test, as dagster-dbt translates them, then a step failure naming what failed."""
     from dbt.cli.main import dbtRunner
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt_common.events.functions import msg_to_dict
 
     params = get_updated_cli_invocation_params_for_context(context, manifest(), TRANSLATOR)
@@ -126,12 +153,14 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         if msg.info.name in RESULT_EVENTS:
             finished.append(msg_to_dict(msg))
 
+    engine = settings.engine_name()
+    if engine == "spark":
+        prepare_spark(context)
     try:
         result = dbtRunner(callbacks=[on_event]).invoke(args)
     finally:
-        # dbt-duckdb keeps the file open after an in-process run, and the check processes open it
-        # next (https://github.com/duckdb/dbt-duckdb/issues/616: its maintainer's workaround).
-        DuckDBConnectionManager.close_all_connections()
+        if engine == "duckdb":
+            close_duckdb_connections()
     for raw in finished:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
         yield from event.to_default_asset_events(manifest(), TRANSLATOR, context, target, dbt_project)

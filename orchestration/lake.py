@@ -45,15 +45,33 @@ def export_parquet(build_db: Path, lake: Path) -> dict[str, Path]:
     return folders
 
 
+_session = None  # the session spark_session() started in this process, for stop_session()
+
+
 def spark_session():
     """A local Spark session with the warehouse's settings (the same metastore dbt-spark uses)."""
+    global _session
     from pyspark.sql import SparkSession
 
     settings.spark_home().mkdir(parents=True, exist_ok=True)
     builder = SparkSession.builder.enableHiveSupport()
     for key, value in settings.spark_config().items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    # dbt-spark asks for the session again for every statement, and Spark warns each time that
+    # only runtime settings apply: hundreds of lines that say nothing. Errors still show.
+    session.sparkContext.setLogLevel("ERROR")
+    _session = session
+    return session
+
+
+def stop_session() -> None:
+    """Stop the session this process started, if any: its JVM lets go of Derby's metastore, which
+    the next process to open it (a build, tools/compare_engines.py) needs."""
+    global _session
+    if _session is not None:
+        _session.stop()
+        _session = None
 
 
 def register(spark, folders: dict[str, Path]) -> None:
