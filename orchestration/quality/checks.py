@@ -32,7 +32,8 @@ from orchestration.pilots.assets import city_of_intake_run, rows_a_city_run_chan
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_counts
 from orchestration.quality.pool import WORKERS, workers
-from orchestration.quality.runner import Outcome, SuiteRun, validate_many
+from orchestration.quality.declared import check_engine
+from orchestration.quality.runner import Outcome, SuiteRun, validate_frames, validate_many
 from orchestration.quality.suites import Suite, load_suites, match_assets
 from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
@@ -135,6 +136,21 @@ def run_suites(suites: list[Suite], home: Path) -> Iterator[tuple[SuiteRun, int 
         yield from future.result()
 
 
+def run_suites_on_spark(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int | None]]:
+    """Validate the tables on Spark in this process, with the session the dbt step opened (the
+    check processes would each need a JVM of their own, and only one JVM can hold the metastore)."""
+    from orchestration.lake import spark_session
+
+    spark = spark_session()
+    baselines = published_row_counts(home, [suite.asset_path for suite in suites])
+    runs = validate_frames(
+        [(suite, {"published_row_count": baseline or 0}, spark.table(f"{suite.schema}.{suite.table}"))
+         for suite, baseline in zip(suites, baselines)],
+        context=docs.context(home),
+    )
+    return [(replace(run, result=None), baseline) for run, baseline in zip(runs, baselines)]
+
+
 def layer_check(schema: str, suites: list[Suite]) -> AssetChecksDefinition:
     """One step checks every asset of a layer that the run selected, each asset keeping its
     own blocking `expectations` check. The next layer waits for the whole step."""
@@ -156,7 +172,9 @@ def layer_check(schema: str, suites: list[Suite]) -> AssetChecksDefinition:
         if city := city_of_intake_run(context):
             changed = rows_a_city_run_changes(city)
             selected = [replace(s, rows=changed.get((s.schema, s.table))) for s in selected]
-        for run, baseline in run_suites(selected, Path(warehouse.home)):
+        on_spark = check_engine(schema, settings.engine_name()) == "spark"
+        runs = run_suites_on_spark if on_spark else run_suites
+        for run, baseline in runs(selected, Path(warehouse.home)):
             yield check_result(run, baseline)
 
     return _check

@@ -47,18 +47,18 @@ def literal(value: Any) -> str | None:
     return None
 
 
-def broken_rows(rule: Rule) -> str | None:
+def broken_rows(rule: Rule, engine: str = "duckdb") -> str | None:
     """The query selecting one row per breach of `rule`, for the rules that are plain row
     conditions; None for the others (parameters, `mostly`, table-level rules, warnings)."""
     kwargs = rule.kwargs
     if rule.severity != "error" or set(kwargs) - _PLAIN_KWARGS:
         return None
-    column = quoted(kwargs["column"]) if isinstance(kwargs.get("column"), str) else None
+    column = quoted(kwargs["column"], engine) if isinstance(kwargs.get("column"), str) else None
     if rule.type == "unexpected_rows_expectation":
         return f"select 1 from ({kwargs['unexpected_rows_query']})"
     if column is None:
         if rule.type == "expect_compound_columns_to_be_unique":
-            columns = ", ".join(quoted(c) for c in kwargs["column_list"])
+            columns = ", ".join(quoted(c, engine) for c in kwargs["column_list"])
             return f"select 1 from {{batch}} group by {columns} having count(*) > 1"
         return None
     if rule.type == "expect_column_values_to_not_be_null":
@@ -84,14 +84,16 @@ def relation(suite: Suite) -> str:
     return table if suite.rows is None else f"(select * from {table} where {suite.rows})"
 
 
-def combined(suite: Suite) -> tuple[Suite, tuple[Rule, ...]]:
-    """The suite with its plain row rules merged into one rule, and the rules merged. A suite
-    with fewer than two such rules comes back as it is."""
-    queries = [broken_rows(rule) for rule in suite.rules]
+def combined(suite: Suite, engine: str = "duckdb") -> tuple[Suite, tuple[Rule, ...]]:
+    """The suite with its plain row rules merged into one rule, in `engine`'s SQL, and the rules
+    merged. A suite with fewer than two such rules comes back as it is."""
+    queries = [broken_rows(rule, engine) for rule in suite.rules]
     together = tuple(rule for rule, query in zip(suite.rules, queries) if query)
     if len(together) < 2:
         return suite, ()
-    query = "\nunion all\n".join(q for q in queries if q).replace("{batch}", in_query_format(relation(suite)))
+    # On Spark the batch is a DataFrame, which may differ from the table: GX's `{batch}` stays.
+    batch = "{batch}" if engine == "spark" else in_query_format(relation(suite))
+    query = "\nunion all\n".join(q for q in queries if q).replace("{batch}", batch)
     query = f"select * from ({query}) where exists (select 1 from {{batch}})"
     merged = Rule(type=COMBINED, kwargs={"unexpected_rows_query": query}, severity="error",
                   rule=f"{len(together)} row rules, checked in one query: " + "; ".join(r.rule for r in together))

@@ -113,8 +113,10 @@ def validate_many(suites: list[tuple[Suite, dict[str, Any]]], db_path: Path, con
             if any(not o.success and not o.error for o in run.outcomes) else run for run in runs]
 
 
-def validate_batch(context, batch, suite: Suite, parameters: dict[str, Any], name: str) -> SuiteRun:
-    """One suite on one batch: pass/fail first, rule by rule only where that failed."""
+def validate_batch(context, batch, suite: Suite, parameters: dict[str, Any], name: str,
+                   batch_parameters: dict[str, Any] | None = None, engine: str = "duckdb") -> SuiteRun:
+    """One suite on one batch: pass/fail first, rule by rule only where that failed.
+    `batch_parameters` carry a Spark batch's DataFrame; `engine` is the SQL dialect of the batch."""
     import great_expectations as gx
 
     def run(suite: Suite, result_format: dict):
@@ -122,9 +124,10 @@ def validate_batch(context, batch, suite: Suite, parameters: dict[str, Any], nam
         gx_suite.name = name
         gx_suite = context.suites.add_or_update(gx_suite)
         definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
-        return definition.run(expectation_parameters=parameters, result_format=result_format)
+        return definition.run(batch_parameters=batch_parameters, expectation_parameters=parameters,
+                              result_format=result_format)
 
-    quick, together = combined(suite)
+    quick, together = combined(suite, engine)
     result = run(quick, PASS_FAIL)
     merged_met = all(r.success for r in result.results if together and is_combined(r, quick))
     if not merged_met:  # a row rule broke: which one, rule by rule
@@ -136,6 +139,25 @@ def validate_batch(context, batch, suite: Suite, parameters: dict[str, Any], nam
            for r in together]
     others = [outcome(r) for r in result.results if not (together and is_combined(r, quick))]
     return SuiteRun(suite=suite, outcomes=met + others, result=result)
+
+
+def validate_frames(suites: list[tuple[Suite, dict[str, Any], Any]], context=None) -> list[SuiteRun]:
+    """Validate each suite against its Spark DataFrame through GX's Spark data source, in this
+    process's Spark session (GX's `getOrCreate()` finds it): on Spark the marts are checked in
+    the run's own process, since a second JVM could not open Derby's embedded metastore."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    quiet_gx()
+    context = context or gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_or_update_spark("spark")
+    runs = []
+    for suite, parameters, frame in suites:
+        asset = source.add_dataframe_asset(suite.name)
+        batch = asset.add_batch_definition_whole_dataframe("whole_dataframe")
+        runs.append(validate_batch(context, batch, suite, parameters, suite.name, {"dataframe": frame}, "spark"))
+    return runs
 
 
 def is_combined(result, quick: Suite) -> bool:

@@ -18,6 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from orchestration import settings
 from orchestration.declarations import manifest as dbt_manifest
 from orchestration.quality.declared import Declared, declared_tables
 
@@ -147,9 +148,11 @@ def declared_suite(table: Declared) -> Suite:
                  files=(table.file,))
 
 
-def load_suites(directory: Path, manifest: dict | None = None) -> list[Suite]:
-    """The declared rules of every table, merged with its hand-written suite file if it has one."""
-    suites = {(t.schema, t.table): declared_suite(t) for t in declared_tables(manifest or dbt_manifest())}
+def load_suites(directory: Path, manifest: dict | None = None, engine: str | None = None) -> list[Suite]:
+    """The declared rules of every table, merged with its hand-written suite file if it has one;
+    the declared SQL is written for `engine` (MOBILITY_ENGINE by default), which checks the models."""
+    engine = engine or settings.engine_name()
+    suites = {(t.schema, t.table): declared_suite(t) for t in declared_tables(manifest or dbt_manifest(), engine)}
     for path in suite_files(directory):
         hand = load_suite(path, directory)
         key = (hand.schema, hand.table)
