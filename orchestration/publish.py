@@ -14,6 +14,7 @@ appends a row to `audit.publications` (when, from which Dagster run).
 
 
 import os
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
@@ -62,25 +63,24 @@ def failed_checks(context: AssetExecutionContext, check_keys: Sequence[AssetChec
 
 
 def write_published_copy(build_db: Path, target: Path, marts: list[str], previous: Path | None = None,
-                         run_id: str = "") -> dict[str, int]:
+                         run_id: str = "", parquet: Path | None = None) -> dict[str, int]:
     """Copy the marts, the row counts of every checked table and the publication log (carried on
-    from `previous`) into `target`, a new file in the storage format of `STORAGE_VERSION`."""
+    from `previous`) into `target`, a new file in the storage format of `STORAGE_VERSION`. With
+    `parquet` (a Spark build) the marts are read from its `<mart>/` folders, the raw tables still
+    from the build file, where DuckDB loaded them."""
     counts: dict[str, int] = {}
     con = duckdb.connect(config=settings.duckdb_config())
     try:
         con.execute(f"attach {sql.path(target)} as published (storage_version '{STORAGE_VERSION}')")
         con.execute(f"attach {sql.path(build_db)} as build (read_only)")
         con.execute("use published")
-        present = {name for (name,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
-            "union all select view_name from duckdb_views() where database_name = 'build' and schema_name = 'marts'"
-        ).fetchall()}
-        missing = [m for m in marts if m not in present]
+        missing = missing_marts(con, marts, parquet)
         if missing:
-            raise Failure(f"marts missing from the build file: {', '.join(missing)} (rule: publish every mart)")
+            built = "build file" if parquet is None else "Spark build's Parquet"
+            raise Failure(f"marts missing from the {built}: {', '.join(missing)} (rule: publish every mart)")
         con.execute("create schema marts")
         for mart in marts:
-            con.execute(f'create table marts."{mart}" as select * from build.marts."{mart}"')
+            con.execute(f'create table marts."{mart}" as select * from {mart_relation(mart, parquet)}')
             counts[mart] = con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
         con.execute("create schema audit")
         con.execute("create table audit.row_counts (asset_key varchar primary key, row_count bigint)")
@@ -88,10 +88,13 @@ def write_published_copy(build_db: Path, target: Path, marts: list[str], previou
             "select schema_name, table_name from duckdb_tables() where database_name = 'build' "
             "union all select schema_name, view_name from duckdb_views() where database_name = 'build'"
         ).fetchall()
+        counted = COUNTED_SCHEMAS if parquet is None else ("raw",)
         for schema, name in relations:
-            if schema in COUNTED_SCHEMAS and not name.startswith("_"):
+            if schema in counted and not name.startswith("_"):
                 rows = con.execute(f'select count(*) from build."{schema}"."{name}"').fetchone()[0]
                 con.execute("insert into audit.row_counts values (?, ?)", [f"{schema}/{name}", rows])
+        if parquet is not None:
+            con.executemany("insert into audit.row_counts values (?, ?)", [[f"marts/{m}", n] for m, n in counts.items()])
         copy_publications(con, previous, run_id)
         con.execute("detach build")
         con.execute("checkpoint published")
@@ -100,6 +103,24 @@ def write_published_copy(build_db: Path, target: Path, marts: list[str], previou
     finally:
         con.close()
     return counts
+
+
+def mart_relation(mart: str, parquet: Path | None) -> str:
+    """Where a mart is read from: the build file's `marts` schema, or its Parquet folder."""
+    if parquet is None:
+        return f'build.marts."{mart}"'
+    return f"read_parquet({sql.path(parquet / mart / '*.parquet')})"
+
+
+def missing_marts(con: duckdb.DuckDBPyConnection, marts: list[str], parquet: Path | None) -> list[str]:
+    """The marts the build did not produce: a publish must hold every mart or none."""
+    if parquet is not None:
+        return [m for m in marts if not any((parquet / m).glob("*.parquet"))]
+    present = {name for (name,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
+        "union all select view_name from duckdb_views() where database_name = 'build' and schema_name = 'marts'"
+    ).fetchall()}
+    return [m for m in marts if m not in present]
 
 
 def copy_publications(con: duckdb.DuckDBPyConnection, previous: Path | None, run_id: str) -> None:
@@ -124,7 +145,8 @@ def staging_path(target: Path) -> Path:
     return target.parent / "publishing" / f"{target.name}.{os.getpid()}.new"
 
 
-def publish_file(build_db: Path, target: Path, marts: list[str], run_id: str = "") -> dict[str, int]:
+def publish_file(build_db: Path, target: Path, marts: list[str], run_id: str = "",
+                 parquet: Path | None = None) -> dict[str, int]:
     """Build the new version in the staging folder, then rename it over `target` in one step."""
     staging = staging_path(target)
     staging.parent.mkdir(exist_ok=True)
@@ -132,7 +154,7 @@ def publish_file(build_db: Path, target: Path, marts: list[str], run_id: str = "
     for left in staging.parent.glob(f"{target.name}.*"):
         left.unlink()
     try:
-        counts = write_published_copy(build_db, staging, marts, previous=target, run_id=run_id)
+        counts = write_published_copy(build_db, staging, marts, previous=target, run_id=run_id, parquet=parquet)
         with staging.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(staging, target)
@@ -143,6 +165,48 @@ def publish_file(build_db: Path, target: Path, marts: list[str], run_id: str = "
         os.fsync(directory)
     finally:
         os.close(directory)
+    return counts
+
+
+def parquet_dir(home: Path) -> Path:
+    """The published marts as Parquet (Spark builds): a link to the current version's folder."""
+    return Path(home) / "published" / "parquet"
+
+
+def write_parquet_marts(home: Path, marts: list[str], run_id: str) -> Path:
+    """Each mart from the run's Spark session to `published/versions/<run id>/<mart>/`, a folder
+    no reader knows of yet; returns that folder."""
+    from orchestration.lake import spark_session
+
+    version = Path(home) / "published" / "versions" / run_id
+    shutil.rmtree(version, ignore_errors=True)  # what a killed publish of this run left
+    spark = spark_session()
+    for mart in marts:
+        spark.table(f"marts.`{mart}`").write.parquet(str(version / mart))
+    return version
+
+
+def swap_parquet(home: Path, version: Path) -> None:
+    """Point `published/parquet` at `version` in one rename (of a new symbolic link over the old
+    one), then remove the versions older than the one it replaced: a reader that resolved the
+    link just before keeps its files."""
+    link = parquet_dir(home)
+    previous = link.resolve() if link.is_symlink() else None
+    fresh = link.with_name(f"parquet.{os.getpid()}.new")
+    fresh.unlink(missing_ok=True)
+    fresh.symlink_to(Path("versions") / version.name, target_is_directory=True)
+    os.replace(fresh, link)
+    for old in version.parent.iterdir():
+        if old != version and old != previous:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish_spark(home: Path, target: Path, marts: list[str], run_id: str) -> dict[str, int]:
+    """A Spark build's publish: the marts as Parquet, the analysts' DuckDB file built from those
+    Parquet files (so both hold the same rows), then the Parquet link swapped in."""
+    version = write_parquet_marts(home, marts, run_id)
+    counts = publish_file(Path(home) / "build.duckdb", target, marts, run_id=run_id, parquet=version)
+    swap_parquet(home, version)
     return counts
 
 
@@ -173,7 +237,10 @@ def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinit
         marts = [key.path[-1] for key in mart_keys()]
         # Data Docs render in a check process, which has GX loaded, while the file is copied.
         rendered = workers().submit(docs.build_docs, home)
-        counts = publish_file(home / "build.duckdb", target, marts, run_id=context.run.run_id)
+        if settings.engine_name() == "spark":
+            counts = publish_spark(home, target, marts, context.run.run_id)
+        else:
+            counts = publish_file(home / "build.duckdb", target, marts, run_id=context.run.run_id)
         index = rendered.result()
         return MaterializeResult(
             metadata={
