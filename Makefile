@@ -9,7 +9,7 @@ export DAGSTER_HOME := $(MOBILITY_HOME)/dagster
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: warehouse test test-slow audit ui docs manifest browser bench clean
+.PHONY: warehouse test test-slow audit ui docs manifest browser java spark bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,16 +17,38 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Spark (MOBILITY_ENGINE=spark, and the slow tests): pyspark and dbt-spark (the `spark` extra)
+# and a Java runtime, Debian's OpenJDK 17 when `java` is missing and we are root.
+$(BIN)/.spark-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[test,spark]'
+	touch $@
+
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's openjdk-17-jre-headless for Spark"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
+	  else \
+	    echo "Spark needs a Java runtime: sudo apt-get install openjdk-17-jre-headless" >&2; exit 1; \
+	  fi; }
+
+spark: $(BIN)/.spark-installed java
+
+# What the engine chosen by MOBILITY_ENGINE needs besides the base install (the manifest is
+# parsed for that engine's dbt target, so its adapter comes first).
+ENGINE_DEPS := $(if $(filter spark,$(MOBILITY_ENGINE)),spark)
+ENGINE_STAMP := $(if $(filter spark,$(MOBILITY_ENGINE)),$(BIN)/.spark-installed)
+
 # Re-parse the dbt project only when a model, test, macro or config changed.
 MANIFEST := $(MOBILITY_HOME)/dbt_target/manifest.json
 DBT_FILES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.yaml')
 
-$(MANIFEST): $(BIN)/.installed $(DBT_FILES)
+$(MANIFEST): $(BIN)/.installed $(ENGINE_STAMP) $(DBT_FILES)
 	$(BIN)/python -m orchestration.prepare
 
 manifest: $(MANIFEST)
 
-warehouse: manifest
+warehouse: $(ENGINE_DEPS) manifest
 	$(BIN)/python -m orchestration.build
 
 # Test files run in parallel, each whole in one worker (its module fixtures built once).
@@ -42,8 +64,8 @@ test: $(BIN)/.installed browser
 	wait $$audit; audited=$$?; cat $$report; rm -f $$report; \
 	[ $$tests -eq 0 ] && [ $$audited -eq 0 ]
 
-# Whole builds killed, national scale: minutes each. CI runs them after `make test`.
-test-slow: $(BIN)/.installed
+# Whole builds killed, national scale, the build on Spark: minutes each. CI runs them after `make test`.
+test-slow: $(BIN)/.installed spark
 	$(BIN)/python -m pytest -m slow --numprocesses $(TEST_WORKERS) --dist loadfile
 
 # Known vulnerabilities in the installed packages (pip-audit); says so when it could not check.
