@@ -34,8 +34,9 @@ dbt_project = DbtProject(
     target_path=settings.dbt_target_dir(),
 )
 
-# The dbt adapter module of each engine: the one the build preloads.
-ENGINE_ADAPTERS = {"duckdb": "dbt.adapters.duckdb", "spark": "dbt.adapters.spark"}
+# The credentials class of each engine's dbt adapter (module, class): the build preloads it.
+ENGINE_CREDENTIALS = {"duckdb": ("dbt.adapters.duckdb.credentials", "DuckDBCredentials"),
+                      "spark": ("dbt.adapters.spark.connections", "SparkCredentials")}
 
 # dbt's events for a finished node: the only ones that become Dagster events.
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
@@ -81,17 +82,16 @@ def preload_in_background() -> None:
     """Import dbt's runner and adapter from a thread while the first steps run: the import is
     seconds of Python, and the ingestion steps spend theirs in DuckDB, which releases the GIL."""
 
-    adapter = ENGINE_ADAPTERS[settings.engine_name()]
+    module, credentials = ENGINE_CREDENTIALS[settings.engine_name()]
 
     def preload() -> None:
-        importlib.import_module(adapter)
+        adapter_credentials = getattr(importlib.import_module(module), credentials)
         import dbt.cli.main  # noqa: F401
-        from dbt.adapters.duckdb.credentials import DuckDBCredentials
         from dbt.contracts.project import PackageConfig, Project, ProjectFlags
 
         # dbt validates the profile and project against JSON schemas it builds on first use
         # (cached per class): a few tenths of a second of the dbt step otherwise.
-        for contract in (DuckDBCredentials, Project, ProjectFlags, PackageConfig):
+        for contract in (adapter_credentials, Project, ProjectFlags, PackageConfig):
             contract.json_schema()
 
     threading.Thread(target=preload, name="preload-dbt", daemon=True).start()
