@@ -11,6 +11,8 @@ _TEST_HOME = Path(tempfile.mkdtemp(prefix="mobility-test-"))
 os.environ["MOBILITY_HOME"] = str(_TEST_HOME)
 os.environ.pop("DAGSTER_HOME", None)
 os.environ.pop("MOBILITY_SOURCE_DIR", None)
+# The session's warehouse is built on DuckDB; tests/test_spark_engine.py builds one on Spark.
+os.environ.pop("MOBILITY_ENGINE", None)
 
 import duckdb  # noqa: E402
 import pytest  # noqa: E402

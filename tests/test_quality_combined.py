@@ -49,6 +49,24 @@ def test_plain_row_rules_become_one_query_and_the_others_stay():
     assert quick.rules[0].rule.startswith("6 row rules, checked in one query")
 
 
+def test_on_spark_the_merged_query_reads_gx_batch_and_quotes_with_backticks():
+    quick, together = combined(Suite(schema="marts", table="tracts", description="", rules=RULES, files=()), "spark")
+    query = quick.rules[0].kwargs["unexpected_rows_query"]
+    assert len(together) == 6 and '"' not in query and "marts" not in query
+    assert query.count("{batch}") == 7
+    assert "select 1 from {batch} where `tract_geoid` is null" in query
+    assert "group by `tract_geoid`, `band` having count(*) > 1" in query
+    assert "where `band` not in ('A', 'B', 'C')" in query
+
+
+def test_identifiers_are_quoted_per_engine():
+    from orchestration.quality.declared import quoted
+
+    assert quoted('odd"name') == '"odd""name"'
+    assert quoted("odd`name", "spark") == "`odd``name`"
+    assert quoted("odd`name") == '"odd`name"'
+
+
 def test_the_merged_query_reads_the_table_or_the_rows_itself_not_gx_batch():
     whole, _ = combined(Suite(schema="raw", table="tracts", description="", rules=RULES, files=()))
     query = whole.rules[0].kwargs["unexpected_rows_query"]
