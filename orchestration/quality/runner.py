@@ -154,10 +154,18 @@ def validate_frames(suites: list[tuple[Suite, dict[str, Any], Any]], context=Non
     source = context.data_sources.add_or_update_spark("spark")
     runs = []
     for suite, parameters, frame in suites:
-        asset = source.add_dataframe_asset(suite.name)
-        batch = asset.add_batch_definition_whole_dataframe("whole_dataframe")
+        batch = dataframe_batch(source, suite.name)
         runs.append(validate_batch(context, batch, suite, parameters, suite.name, {"dataframe": frame}, "spark"))
     return runs
+
+
+def dataframe_batch(source, name: str):
+    """The whole-DataFrame batch of the asset `name`, made on first use: the DataFrame itself
+    comes with each validation, so one table may be validated in several versions."""
+    try:
+        return source.get_asset(name).get_batch_definition("whole_dataframe")
+    except LookupError:
+        return source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole_dataframe")
 
 
 def is_combined(result, quick: Suite) -> bool:
