@@ -55,6 +55,51 @@ def executor_name() -> str:
     return name
 
 
+# The engine dbt builds the models on: `duckdb`, the default, into the build file, or `spark`, Apache
+# Spark in this process (dbt-spark, pyspark local mode) reading the raw tables as Parquet
+# (orchestration/lake.py). dbt_project/profiles.yml has one output per engine, named like it.
+ENGINE_ENV = "MOBILITY_ENGINE"
+ENGINES = ("duckdb", "spark")
+
+
+def engine_name() -> str:
+    name = os.environ.get(ENGINE_ENV, ENGINES[0])
+    if name not in ENGINES:
+        raise ValueError(f"{ENGINE_ENV}={name!r} is not an engine of the warehouse: use one of {', '.join(ENGINES)}")
+    return name
+
+
+def spark_home() -> Path:
+    """Spark's table files and its Derby metastore (the `spark` output of profiles.yml)."""
+    return mobility_home() / "spark"
+
+
+def lake_dir() -> Path:
+    """The raw tables as Parquet, one folder per table, for engines other than DuckDB."""
+    return mobility_home() / "lake"
+
+
+# Spark's settings, the same as the `spark` output's server_side_parameters in profiles.yml:
+# local mode on the machine's two cores, the metastore and warehouse under the home.
+SPARK_DRIVER_MEMORY_ENV = "MOBILITY_SPARK_DRIVER_MEMORY"
+SPARK_DRIVER_MEMORY = "4g"
+
+
+def spark_config() -> dict[str, str]:
+    home = spark_home()
+    return {
+        "spark.master": "local[2]",
+        "spark.driver.memory": os.environ.get(SPARK_DRIVER_MEMORY_ENV, SPARK_DRIVER_MEMORY),
+        "spark.sql.warehouse.dir": str(home / "warehouse"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={home / 'metastore_db'};create=true",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={home}",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.ui.enabled": "false",
+        "spark.sql.ansi.enabled": "false",
+    }
+
+
 def export_environment() -> None:
     """Make the resolved paths visible to child processes (dbt reads MOBILITY_HOME in
     profiles.yml) and keep Dagster's instance state under the warehouse, telemetry off."""
@@ -62,6 +107,8 @@ def export_environment() -> None:
     os.environ["MOBILITY_HOME"] = str(home)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ.setdefault(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT)
+    os.environ[ENGINE_ENV] = engine_name()
+    os.environ.setdefault(SPARK_DRIVER_MEMORY_ENV, SPARK_DRIVER_MEMORY)
     # Every dbt run gets its own folder under this one, seeded with the partial-parse state
     # kept here: without it each run re-parses the whole project.
     os.environ["DBT_TARGET_PATH"] = str(dbt_target_dir())

@@ -4,7 +4,8 @@ model or macro on thousands of generated inputs in milliseconds each.
 `ref('x')` and `source('s', 'x')` render as the plain table name `x` (the test creates it),
 `var('name')` reads `dbt_project.yml`, `is_incremental()` is false (a model's first build), and
 every macro under `macros/` is available, as in dbt (materializations, which only dbt runs, are
-left out).
+left out). `adapter.dispatch` picks a macro's `duckdb__` (else `default__`) variant, as dbt does
+on the DuckDB target.
 """
 
 from pathlib import Path
@@ -23,12 +24,30 @@ def _macros() -> str:
                      if not p.is_relative_to(macros / "materializations"))
 
 
+class _DuckDBAdapter:
+    """The part of dbt's `adapter` the project's macros use, on the DuckDB target."""
+
+    def __init__(self, environment: jinja2.Environment):
+        self._environment = environment
+        self._module = None
+
+    def dispatch(self, name: str, _namespace: str | None = None):
+        if self._module is None:
+            self._module = self._environment.from_string(_macros()).make_module()
+        return getattr(self._module, f"duckdb__{name}", None) or getattr(self._module, f"default__{name}")
+
+    @staticmethod
+    def quote(identifier: str) -> str:
+        return '"' + identifier.replace('"', '""') + '"'
+
+
 def render(template: str) -> str:
     variables = yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.do"])
     environment.globals.update(ref=lambda name: name, source=lambda _source, table: table,
                                var=lambda name, default=None: variables.get(name, default),
-                               is_incremental=lambda: False)
+                               is_incremental=lambda: False, adapter=_DuckDBAdapter(environment),
+                               target={"type": "duckdb"})
     return environment.from_string(_macros() + "\n" + template).render()
 
 

@@ -4,12 +4,12 @@
 {% macro mid_rank_percentile(value, partition_by, weight='1') -%}
     {%- set partition = partition_by | join(', ') -%}
     case when {{ value }} is not null and sum({{ weight }}) over (partition by {{ partition }}) > 0 then
-        100.0 * (
+        {{ double_literal('100.0') }} * (
             sum({{ weight }}) over (
                 partition by {{ partition }}, {{ value }} is null
                 order by {{ value }} range between unbounded preceding and current row
             )
-            - 0.5 * sum({{ weight }}) over (partition by {{ partition }}, {{ value }})
+            - {{ double_literal('0.5') }} * sum({{ weight }}) over (partition by {{ partition }}, {{ value }})
         ) / sum({{ weight }}) over (partition by {{ partition }})
     end
 {%- endmacro %}

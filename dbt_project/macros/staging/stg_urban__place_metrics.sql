@@ -11,9 +11,9 @@ select
 {%- if has_subgroups %}
     subgroup_type,
     subgroup,
-    * exclude (state, place, year, subgroup_type, subgroup)
+    {{ star_except(['state', 'place', 'year', 'subgroup_type', 'subgroup']) }}
 {%- else %}
-    * exclude (state, place, year)
+    {{ star_except(['state', 'place', 'year']) }}
 {%- endif %}
 from source
 {% endmacro %}

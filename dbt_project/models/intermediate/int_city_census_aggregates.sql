@@ -59,7 +59,7 @@ tract_terms as (
 {% for column, metric, denominator in hamilton_shares %}
     select tract_geoid, year, '{{ metric }}', 'share',
         {{ column }} * {{ denominator }},
-        sqrt({{ denominator }} ^ 2 * {{ column }}_moe ^ 2 + {{ column }} ^ 2 * {{ denominator }}_moe ^ 2),
+        sqrt({{ square(denominator) }} * {{ square(column ~ '_moe') }} + {{ square(column) }} * {{ square(denominator ~ '_moe') }}),
         {{ denominator }}, {{ denominator }}_moe,
         'census_hamilton_acs_measures'
     from hamilton
@@ -122,9 +122,9 @@ summed as (
         min(source) as source,
         count(*) as count_tracts,
         sum(x) as x,
-        case when count(moe_x) = count(*) then sqrt(sum(moe_x ^ 2)) end as moe_x,
+        case when count(moe_x) = count(*) then sqrt(sum({{ square('moe_x') }})) end as moe_x,
         sum(y) as y,
-        case when count(moe_y) = count(*) then sqrt(sum(moe_y ^ 2)) end as moe_y
+        case when count(moe_y) = count(*) then sqrt(sum({{ square('moe_y') }})) end as moe_y
     from tract_terms_placed
     group by city_geoid, year, metric
 ),
@@ -136,8 +136,8 @@ estimated as (
         case when kind = 'count' then x else x / nullif(y, 0) end as value,
         case
             when kind = 'count' then moe_x
-            when moe_x ^ 2 - (x / y) ^ 2 * moe_y ^ 2 >= 0 then sqrt(moe_x ^ 2 - (x / y) ^ 2 * moe_y ^ 2) / y
-            else sqrt(moe_x ^ 2 + (x / y) ^ 2 * moe_y ^ 2) / y
+            when {{ square('moe_x') }} - {{ square('(x / y)') }} * {{ square('moe_y') }} >= 0 then sqrt({{ square('moe_x') }} - {{ square('(x / y)') }} * {{ square('moe_y') }}) / y
+            else sqrt({{ square('moe_x') }} + {{ square('(x / y)') }} * {{ square('moe_y') }}) / y
         end as moe_90
     from summed
     inner join city_tract_counts

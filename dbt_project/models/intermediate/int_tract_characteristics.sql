@@ -2,6 +2,21 @@
 -- 2010 tract x characteristic. Each Hamilton County ACS measure is taken from its earliest
 -- 5-year release (2010, or 2011-2012 where a measure starts later), the one nearest the years
 -- the Atlas cohort grew up in.
+{% set hamilton_characteristics = {
+    'fraction_poverty': 'share_poverty',
+    'fraction_employment': 'share_employed',
+    'fraction_high_rent': 'share_rent_burdened',
+    'median_rent_to_income_percentage': 'pct_median_rent_to_income',
+    'fraction_snap': 'share_snap',
+    'fraction_fam_nospouse': 'share_single_parent_families',
+    'fraction_housing_renters': 'share_renter_occupied',
+    'fraction_vacant': 'share_vacant',
+    'fraction_hs': 'share_hs_degree',
+    'fraction_insured': 'share_insured',
+    'fraction_nhl_b': 'share_black_non_hispanic',
+    'median_income': 'median_household_income',
+} %}
+
 with covariates as (
     select tract_geoid, 'mean_household_income_2000' as characteristic, 2000 as year,
         mean_household_income_2000 as value, 'oi_tract_covariates' as source
@@ -26,26 +41,15 @@ hamilton_2010_tracts as (
 ),
 
 hamilton_all_years as (
-    unpivot (
+    {% call unpivot_columns(['tract_geoid', 'year'], hamilton_characteristics.values() | list, 'characteristic', 'value') %}
         select
             tract_geoid,
             year,
-            fraction_poverty as share_poverty,
-            fraction_employment as share_employed,
-            fraction_high_rent as share_rent_burdened,
-            median_rent_to_income_percentage as pct_median_rent_to_income,
-            fraction_snap as share_snap,
-            fraction_fam_nospouse as share_single_parent_families,
-            fraction_housing_renters as share_renter_occupied,
-            fraction_vacant as share_vacant,
-            fraction_hs as share_hs_degree,
-            fraction_insured as share_insured,
-            fraction_nhl_b as share_black_non_hispanic,
-            median_income as median_household_income
+            {%- for column, characteristic in hamilton_characteristics.items() %}
+            {{ column }} as {{ characteristic }}{% if not loop.last %},{% endif %}
+            {%- endfor %}
         from hamilton_2010_tracts
-    )
-    on columns(* exclude (tract_geoid, year))
-    into name characteristic value value
+    {% endcall %}
 ),
 
 hamilton as (

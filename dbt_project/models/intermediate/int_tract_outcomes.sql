@@ -62,7 +62,7 @@ income_rank as (
 
 official_outcomes as (
     select
-        * exclude (source_file),
+        {{ star_except(['source_file']) }},
         'as published' as unit,
         'atlas_tract_outcomes' as source
     from {{ ref('stg_atlas__tract_outcomes') }}

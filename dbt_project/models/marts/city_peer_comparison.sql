@@ -76,10 +76,10 @@ peer_medians as (
         min(count_peers) as count_peers,
         median(value) as peer_median,
         -- The one or two peers at the median position.
-        case when count(se) filter (where position in ((count_peers + 1) // 2, count_peers // 2 + 1))
-                = count(*) filter (where position in ((count_peers + 1) // 2, count_peers // 2 + 1))
-            then sqrt(sum(se * se) filter (where position in ((count_peers + 1) // 2, count_peers // 2 + 1)))
-                / count(*) filter (where position in ((count_peers + 1) // 2, count_peers // 2 + 1))
+        case when count(se) filter (where position in ({{ integer_divide('(count_peers + 1)', 2) }}, {{ integer_divide('count_peers', 2) }} + 1))
+                = count(*) filter (where position in ({{ integer_divide('(count_peers + 1)', 2) }}, {{ integer_divide('count_peers', 2) }} + 1))
+            then sqrt(sum(se * se) filter (where position in ({{ integer_divide('(count_peers + 1)', 2) }}, {{ integer_divide('count_peers', 2) }} + 1)))
+                / count(*) filter (where position in ({{ integer_divide('(count_peers + 1)', 2) }}, {{ integer_divide('count_peers', 2) }} + 1))
         end as peer_median_se
     from peers
     group by city_geoid, metric, year, subgroup_type, subgroup

@@ -7,12 +7,11 @@
 
 with tract_rollups as (
     select
-        * exclude (area_type)
-        rename (
-            area_geoid as county_geoid,
-            population_covered as population_weight,
-            count_tracts_area as count_tracts_county
-        )
+        {{ star_except_rename(ref('int_area_outcomes'), ['area_type'], {
+            'area_geoid': 'county_geoid',
+            'population_covered': 'population_weight',
+            'count_tracts_area': 'count_tracts_county',
+        }) }}
     from {{ ref('int_area_outcomes') }}
     where area_type = 'county'
 ),
@@ -67,7 +66,7 @@ official as (
 
 all_rows as (
     select * from tract_rollups
-    union all by name
+    {{ union_all_by_name() }}
     select * from official
 ),
 
@@ -93,7 +92,7 @@ select
     all_rows.county_geoid,
     county_names.county_name,
     state_abbrs.state_abbr as state,
-    all_rows.* exclude (county_geoid)
+    {{ star_except(['county_geoid'], 'all_rows') }}
 from all_rows
 left join county_names on county_names.county_geoid = all_rows.county_geoid
 left join state_abbrs on state_abbrs.state_fips = left(all_rows.county_geoid, 2)

@@ -84,11 +84,11 @@ disconnected_youth as (
     group by crosswalk.place_geoid, pumas.year
 )
 
-select *, cast(null as double) as count_denominator, 'place' as geography, cast(null as varchar) as geography_name
+select *, cast(null as double) as count_denominator, 'place' as geography, cast(null as {{ string_type() }}) as geography_name
 from urban_values
 union all
-select *, cast(null as double) as count_denominator, 'place' as geography, cast(null as varchar) as geography_name
+select *, cast(null as double) as count_denominator, 'place' as geography, cast(null as {{ string_type() }}) as geography_name
 from school_poverty
 union all
-select *, 'place from 2010 PUMAs' as geography, cast(null as varchar) as geography_name
+select *, 'place from 2010 PUMAs' as geography, cast(null as {{ string_type() }}) as geography_name
 from disconnected_youth

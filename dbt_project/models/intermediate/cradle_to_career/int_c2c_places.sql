@@ -36,7 +36,7 @@ own_cities as (
         and jurisdictions.jurisdiction_kind = 'a'
         and split_part(jurisdictions.jurisdiction_name, ', ', 2) = located.state_abbr
         and (located.place_name = split_part(jurisdictions.jurisdiction_name, ', ', 1)
-             or starts_with(located.place_name, split_part(jurisdictions.jurisdiction_name, ', ', 1) || ' '))
+             or {{ starts_with('located.place_name', "split_part(jurisdictions.jurisdiction_name, ', ', 1) || ' '") }})
 )
 
 select

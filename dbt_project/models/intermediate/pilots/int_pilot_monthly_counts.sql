@@ -43,11 +43,10 @@ months as (
     select
         programs.pilot_id,
         programs.city_geoid,
-        cast(unnest(generate_series(
-            date_trunc('month', programs.start_date),
-            date_trunc('month', greatest(programs.end_date, coalesce(last_activity.last_date, programs.end_date))),
-            interval 1 month
-        )) as date) as month
+        {{ unnest_months(
+            "date_trunc('month', programs.start_date)",
+            "date_trunc('month', greatest(programs.end_date, coalesce(last_activity.last_date, programs.end_date)))"
+        ) }} as month
     from programs
     left join last_activity using (pilot_id)
 ),
@@ -111,13 +110,13 @@ measurement_steps as (
         outcomes.pilot_id,
         outcomes.participant_key,
         outcomes.outcome,
-        list({
-            'month': cast(date_trunc('month', outcomes.outcome_date) as date),
-            'reached': (case
+        {{ ordered_list({
+            'month': "cast(date_trunc('month', outcomes.outcome_date) as date)",
+            'reached': "(case
                 when definitions.better_direction = 'higher' then outcomes.outcome_value >= definitions.success_threshold
                 else outcomes.outcome_value <= definitions.success_threshold
-            end) is true
-        } order by outcomes.outcome_date) as steps
+            end) is true",
+        }, 'outcomes.outcome_date') }} as steps
     from outcomes
     inner join definitions using (pilot_id, outcome)
     group by all
@@ -128,12 +127,7 @@ outcome_changes as (
         measurement_steps.pilot_id,
         participants.arm,
         measurement_steps.outcome,
-        unnest(list_transform(range(1, len(measurement_steps.steps) + 1), lambda i: {
-            'month': measurement_steps.steps[i].month,
-            'measured': (i = 1)::integer,
-            'reached': measurement_steps.steps[i].reached::integer
-                - (case when i = 1 then 0 else measurement_steps.steps[i - 1].reached::integer end)
-        })) as change
+        {{ unnest_state_changes('measurement_steps.steps') }} as change
     from measurement_steps
     inner join participants using (pilot_id, participant_key)
 ),

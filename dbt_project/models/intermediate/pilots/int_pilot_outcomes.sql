@@ -21,7 +21,7 @@ latest as (
         participant_key,
         outcome,
         outcome_date,
-        arg_max({'outcome_value': outcome_value, 'is_synthetic': is_synthetic}, (accepted_at, source_row)) as measurement,
+        {{ arg_max(struct_pack({'outcome_value': 'outcome_value', 'is_synthetic': 'is_synthetic'}), row_tuple(['accepted_at', 'source_row'])) }} as measurement,
         min(pilot_version) as pilot_version
     from outcomes
     group by pilot_id, participant_key, outcome, outcome_date
@@ -36,4 +36,4 @@ select
     latest.measurement.is_synthetic as is_synthetic,
     latest.pilot_version
 from latest
-semi join participants using (pilot_id, participant_key)
+{{ semi_join() }} participants using (pilot_id, participant_key)

@@ -4,7 +4,7 @@
 {{ config(materialized='table') }}
 
 with files as (
-    select city_geoid, string_agg(sha256, ',' order by sha256) as file_hashes
+    select city_geoid, {{ ordered_string_agg('sha256', "','", 'sha256') }} as file_hashes
     from {{ ref('stg_pilots__files') }}
     group by city_geoid
 ),
@@ -12,7 +12,7 @@ with files as (
 definitions as (
     select
         pilot_id,
-        string_agg(concat_ws('|', outcome, outcome_type, better_direction, success_threshold), ',' order by outcome)
+        {{ ordered_string_agg("concat_ws('|', outcome, outcome_type, better_direction, success_threshold)", "','", 'outcome') }}
             as outcome_rows
     from {{ ref('stg_pilots__outcome_definitions') }}
     group by pilot_id

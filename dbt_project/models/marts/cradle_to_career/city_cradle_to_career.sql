@@ -7,12 +7,10 @@
 -- than small_cell_min people is withheld. Places given a county's (or a jurisdiction's) value
 -- are compared by that value.
 {% set partition = 'source, measure, year, subgroup_type, subgroup' %}
-{% set peers = "order by ln(population) range between ln(" ~ var('peer_population_ratio') ~ ") preceding and ln("
-    ~ var('peer_population_ratio') ~ ") following exclude current row" %}
 
 with place_values as (
     select * from {{ ref('int_c2c_place_values') }}
-    union all by name
+    {{ union_all_by_name() }}
     select * from {{ ref('int_c2c_county_values') }}
 ),
 
@@ -54,11 +52,11 @@ catalogued as (
 
 published as (
     select
-        * replace (
-            case when not suppressed then value end as value,
-            case when not suppressed then lb end as lb,
-            case when not suppressed then ub end as ub
-        ),
+        {{ star_replace({
+            'value': 'case when not suppressed then value end',
+            'lb': 'case when not suppressed then lb end',
+            'ub': 'case when not suppressed then ub end',
+        }) }},
         case when is_reference_place and not suppressed and value is not null then 1 else 0 end as in_reference
     from catalogued
 ),
@@ -69,10 +67,12 @@ compared as (
         {{ mid_rank_percentile('value', partition.split(', '), weight='in_reference') }} as pctl_national,
         median(case when in_reference = 1 then value end) over (partition by {{ partition }}) as national_median,
         case when population is not null then
-            median(case when in_reference = 1 then value end) over (partition by {{ partition }} {{ peers }})
+            {{ peer_aggregate('median', 'case when in_reference = 1 then value end', partition, 'population',
+                var('peer_population_ratio'), 'place_geoid') }}
         end as peer_median,
         case when population is not null then
-            count(case when in_reference = 1 then value end) over (partition by {{ partition }} {{ peers }})
+            {{ peer_aggregate('count', 'case when in_reference = 1 then value end', partition, 'population',
+                var('peer_population_ratio'), 'place_geoid') }}
         else 0 end as count_peers
     from published
 )

@@ -32,7 +32,7 @@ described as (
         best.place_geoid,
         best.milestone,
         best.measure_role,
-        string_agg(available.measure, ', ' order by available.measure) as measures,
+        {{ ordered_string_agg('available.measure', "', '", 'available.measure') }} as measures,
         max(available.latest_year) as latest_year
     from best
     inner join available using (place_geoid, milestone, measure_role)

@@ -7,5 +7,5 @@ select
     state as state_fips,
     cast(cz as integer) as cz,
     czname as cz_name,
-    * exclude (state, county, cz, czname)
+    {{ star_except(['state', 'county', 'cz', 'czname']) }}
 from source

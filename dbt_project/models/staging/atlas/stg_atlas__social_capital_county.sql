@@ -6,5 +6,5 @@ select
     county as county_geoid,
     county_name,
     cast(pop2018 as bigint) as population_2018,
-    * exclude (county, county_name, pop2018)
+    {{ star_except(['county', 'county_name', 'pop2018']) }}
 from source

@@ -4,6 +4,6 @@ with source as (
 
 select
     tract as tract_geoid,
-    "Name" as atlas_name,
-    cast("Household_Income_at_Age_35_rP_gP_p25" as double) as household_income_at_35_p25
+    {{ adapter.quote('Name') }} as atlas_name,
+    cast({{ adapter.quote('Household_Income_at_Age_35_rP_gP_p25') }} as double) as household_income_at_35_p25
 from source

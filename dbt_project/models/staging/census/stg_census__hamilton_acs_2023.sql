@@ -5,5 +5,5 @@ with source as (
 select
     census_tract_id_2020 as tract_geoid,
     cast(year as integer) as year,
-    columns(lambda c: c not in ('census_tract_id_2020', 'year'))::double
+    {{ cast_columns_except(source('census', 'census_hamilton_acs_2023'), ['census_tract_id_2020', 'year'], 'double') }}
 from source

@@ -12,5 +12,5 @@ select
     trim(placenm14) as place_name,
     cast(pop10 as bigint) as population_2010,
     cast(afact as double) as share_of_county_in_place,
-    cast(trim("AFACT2") as double) as share_of_place_in_county
+    cast(trim({{ adapter.quote('AFACT2') }}) as double) as share_of_place_in_county
 from source

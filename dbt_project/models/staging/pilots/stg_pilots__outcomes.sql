@@ -3,4 +3,4 @@ with source as (
     select * from {{ source('pilots', 'pilot_outcomes') }}
 )
 
-select * exclude (source_file) rename (value as outcome_value) from source
+select {{ star_except_rename(source('pilots', 'pilot_outcomes'), ['source_file'], {'value': 'outcome_value'}) }} from source

@@ -3,4 +3,4 @@ with source as (
     select * from {{ source('pilots', 'pilot_participants') }}
 )
 
-select * exclude (source_file) from source
+select {{ star_except(['source_file']) }} from source
