@@ -48,11 +48,16 @@ EXECUTOR_ENV = "MOBILITY_EXECUTOR"
 EXECUTORS = ("in_process", "k8s")
 
 
-def executor_name() -> str:
-    name = os.environ.get(EXECUTOR_ENV, EXECUTORS[0])
-    if name not in EXECUTORS:
-        raise ValueError(f"{EXECUTOR_ENV}={name!r} is not an executor of the warehouse: use one of {', '.join(EXECUTORS)}")
+def chosen(env: str, options: tuple[str, ...], what: str) -> str:
+    """The option `env` names (the first by default); any other value is refused, naming them."""
+    name = os.environ.get(env, options[0])
+    if name not in options:
+        raise ValueError(f"{env}={name!r} is not {what} of the warehouse: use one of {', '.join(options)}")
     return name
+
+
+def executor_name() -> str:
+    return chosen(EXECUTOR_ENV, EXECUTORS, "an executor")
 
 
 # The engine dbt builds the models on: `duckdb`, the default, into the build file, or `spark`, Apache
@@ -63,10 +68,7 @@ ENGINES = ("duckdb", "spark")
 
 
 def engine_name() -> str:
-    name = os.environ.get(ENGINE_ENV, ENGINES[0])
-    if name not in ENGINES:
-        raise ValueError(f"{ENGINE_ENV}={name!r} is not an engine of the warehouse: use one of {', '.join(ENGINES)}")
-    return name
+    return chosen(ENGINE_ENV, ENGINES, "an engine")
 
 
 def spark_home() -> Path:

@@ -5,18 +5,13 @@
 {%- endmacro %}
 
 {% macro duckdb__star_replace(replacements) -%}
-    * replace (
-            {% for column, expression in replacements.items() -%}
-            {{ expression }} as {{ column }}{% if not loop.last %},
-            {% endif %}
-            {%- endfor %}
-        )
+    * replace ({{ expressions_as_columns(replacements) }})
 {%- endmacro %}
 
 {% macro default__star_replace(replacements) -%}
-    * except ({{ replacements.keys() | join(', ') }}),
-        {% for column, expression in replacements.items() -%}
-        {{ expression }} as {{ column }}{% if not loop.last %},
-        {% endif %}
-        {%- endfor %}
+    * except ({{ replacements.keys() | join(', ') }}), {{ expressions_as_columns(replacements) }}
+{%- endmacro %}
+
+{% macro expressions_as_columns(replacements) -%}
+    {% for column, expression in replacements.items() %}{{ expression }} as {{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
 {%- endmacro %}

@@ -65,9 +65,10 @@ ranked as (
             partition by city_geoid, outcome, race, gender, parent_pctile, estimate is null
             order by estimate desc
         ) end as rank_in_city,
+        -- Tied tracts on a quintile boundary go by GEOID: the same quintiles on every build and engine.
         case when estimate is not null then ntile(5) over (
             partition by city_geoid, outcome, race, gender, parent_pctile, estimate is null
-            order by estimate
+            order by estimate, tract_geoid
         ) end as quintile_in_city,
         count(estimate) over (partition by city_geoid, outcome, race, gender, parent_pctile) as count_ranked_tracts
     from tract_rows

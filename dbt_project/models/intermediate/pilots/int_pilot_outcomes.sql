@@ -21,7 +21,7 @@ latest as (
         participant_key,
         outcome,
         outcome_date,
-        {{ arg_max(struct_pack({'outcome_value': 'outcome_value', 'is_synthetic': 'is_synthetic'}), row_tuple(['accepted_at', 'source_row'])) }} as measurement,
+        max_by({{ struct_pack({'outcome_value': 'outcome_value', 'is_synthetic': 'is_synthetic'}) }}, {{ row_tuple(['accepted_at', 'source_row']) }}) as measurement,
         min(pilot_version) as pilot_version
     from outcomes
     group by pilot_id, participant_key, outcome, outcome_date

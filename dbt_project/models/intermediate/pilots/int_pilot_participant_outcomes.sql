@@ -24,7 +24,7 @@ last_measurements as (
         participant_key,
         outcome,
         max(outcome_date) as outcome_date,
-        {{ arg_max('outcome_value', 'outcome_date') }} as outcome_value
+        max_by(outcome_value, outcome_date) as outcome_value
     from {{ ref('int_pilot_outcomes') }}
     where pilot_id in (select pilot_id from pilots)
     group by pilot_id, participant_key, outcome

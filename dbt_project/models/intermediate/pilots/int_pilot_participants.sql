@@ -23,7 +23,7 @@ in_scope as (
 
 -- The latest accepted row of each participant (an aggregate: cheaper than a window here).
 latest as (
-    select {{ arg_max(row_tuple(relation_alias='in_scope'), row_tuple(['in_scope.accepted_at', 'in_scope.source_row'])) }} as participant
+    select max_by({{ row_tuple(relation_alias='in_scope') }}, {{ row_tuple(['in_scope.accepted_at', 'in_scope.source_row']) }}) as participant
     from in_scope
     group by in_scope.pilot_id, in_scope.participant_key
 ),

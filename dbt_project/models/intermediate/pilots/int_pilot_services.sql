@@ -21,7 +21,7 @@ latest as (
         participant_key,
         service_date,
         service_type,
-        {{ arg_max(struct_pack({'amount': 'amount', 'is_synthetic': 'is_synthetic'}), row_tuple(['accepted_at', 'source_row'])) }} as service,
+        max_by({{ struct_pack({'amount': 'amount', 'is_synthetic': 'is_synthetic'}) }}, {{ row_tuple(['accepted_at', 'source_row']) }}) as service,
         min(pilot_version) as pilot_version
     from services
     group by pilot_id, participant_key, service_date, service_type
