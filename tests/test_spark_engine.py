@@ -103,7 +103,8 @@ def test_a_broken_mart_on_spark_fails_its_blocking_check(spark):
     assert not passed.blocking and passed.failed("warning") == [] and len(passed.outcomes) == len(suite.rules)
     assert duplicate.blocking
     assert [(o.type, o.column, o.unexpected_count) for o in duplicate.failed("error")] == [
-        ("expect_column_values_to_be_unique", "city_geoid", 2)]
+        ("expect_column_values_to_be_unique", "city_geoid", 2)] * 2
+    assert {o.rule for o in duplicate.failed("error")} == {"primary key city_geoid is unique", "city_geoid is unique"}
     assert duplicate.failed("error")[0].sample == ["4075000", "4075000"]
     assert out_of_range.blocking
     failed = [(o.type, o.column) for o in out_of_range.failed("error")]
