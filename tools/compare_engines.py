@@ -1,10 +1,10 @@
-"""Compare every mart built on Spark with the same mart built on DuckDB (not yet a test).
+"""Compare every mart built on Spark with the same mart built on DuckDB, from the command line
+(tests/test_spark_engine.py does the same with the published Parquet marts).
 
 Both builds must have run in the same MOBILITY_HOME: DuckDB's marts are read from the build
 file, Spark's from its metastore under MOBILITY_HOME/spark (so no other Spark session may hold
-it). Rows are matched after sorting both sides by every column, the non-float columns first
-and floats rounded to 9 significant digits; numbers must agree within 1e-9 relative (1e-12
-absolute near zero), everything else exactly. Prints one line per mart; exits 1 if any differs.
+it). How rows are matched and numbers compared: orchestration/engine_compare.py. Prints one
+line per mart; exits 1 if any differs.
 
     MOBILITY_HOME=... python tools/compare_engines.py [mart ...]
 """
