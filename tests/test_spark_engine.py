@@ -37,6 +37,7 @@ def spark_home(tmp_path_factory) -> Path:
 
 
 def duckdb_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The marts a DuckDB file holds: what each engine's build must have published alike."""
     return [name for (name,) in con.execute(
         "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
 
@@ -88,6 +89,7 @@ def spark(spark_home: Path):
 
 
 def dim_city_suite():
+    """The real suite of marts.dim_city, its SQL written for Spark, as a Spark build loads it."""
     return next(s for s in load_suites(settings.EXPECTATIONS_DIR, engine="spark") if s.name == "marts.dim_city")
 
 
