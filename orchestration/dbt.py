@@ -114,9 +114,8 @@ def prepare_spark(context: AssetExecutionContext) -> None:
     from orchestration import lake
 
     started = time.monotonic()
-    folders = lake.export_parquet(settings.build_db_path(), settings.lake_dir())
-    lake.register(lake.spark_session(), folders)
-    context.log.info(f"{len(folders)} raw tables as Parquet, registered in Spark ({time.monotonic() - started:.1f} s)")
+    tables = lake.raw_to_spark(lake.spark_session())
+    context.log.info(f"{tables} raw tables as Parquet, registered in Spark ({time.monotonic() - started:.1f} s)")
 
 
 def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
+from orchestration.quality.declared import quoted
 
 RAW_SCHEMA = "raw"
 
@@ -23,10 +24,6 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in con.execute(
         "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
         "order by table_name", [RAW_SCHEMA]).fetchall()]
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def export_parquet(build_db: Path, lake: Path) -> dict[str, Path]:
@@ -83,18 +80,23 @@ def register(spark, folders: dict[str, Path]) -> None:
         spark.catalog.createTable(f"{RAW_SCHEMA}.`{table}`", path=folder.as_uri(), source="parquet")
 
 
+def raw_to_spark(spark) -> int:
+    """Every raw table of the build file as Parquet, registered in `spark`; how many there are."""
+    folders = export_parquet(settings.build_db_path(), settings.lake_dir())
+    register(spark, folders)
+    return len(folders)
+
+
 def main() -> None:
     settings.export_environment()
     started = time.monotonic()
-    folders = export_parquet(settings.build_db_path(), settings.lake_dir())
-    exported = time.monotonic()
     spark = spark_session()
     try:
-        register(spark, folders)
+        tables = raw_to_spark(spark)
     finally:
         spark.stop()
-    print(f"{len(folders)} raw tables as Parquet under {settings.lake_dir() / RAW_SCHEMA} "
-          f"({exported - started:.1f} s), registered in Spark's raw database ({time.monotonic() - exported:.1f} s)")
+    print(f"{tables} raw tables as Parquet under {settings.lake_dir() / RAW_SCHEMA}, registered in Spark's "
+          f"raw database ({time.monotonic() - started:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import jinja2
 import yaml
 
 from orchestration import settings
+from orchestration.quality.declared import quoted
 
 PROJECT = Path(settings.DBT_PROJECT_DIR)
 
@@ -36,9 +37,7 @@ class _DuckDBAdapter:
             self._module = self._environment.from_string(_macros()).make_module()
         return getattr(self._module, f"duckdb__{name}", None) or getattr(self._module, f"default__{name}")
 
-    @staticmethod
-    def quote(identifier: str) -> str:
-        return '"' + identifier.replace('"', '""') + '"'
+    quote = staticmethod(quoted)
 
 
 def render(template: str) -> str:
