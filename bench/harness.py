@@ -78,11 +78,12 @@ def floor(home: Path, models) -> float:
     import duckdb
 
     from orchestration import settings
+    from orchestration.ingest import create_raw_schema
 
     folder = Path(tempfile.mkdtemp(prefix="floor-", dir=home))
     started = time.perf_counter()
     con = duckdb.connect(str(folder / "build.duckdb"), config=settings.duckdb_config())  # the build's settings
-    con.execute("create schema raw")
+    create_raw_schema(con)
     for _, load in raw_loads():
         load(con, folder / "scratch")
     for schema, name, materialized, sql in models:
@@ -173,19 +174,21 @@ class TreePeak:
         return self.peak_kib
 
 
-def build(env: dict, args: tuple[str, ...] = (), profile: bool = True) -> dict:
+def build(env: dict, args: tuple[str, ...] = (), profile: bool = True, tree_memory: bool = True) -> dict:
     """Run `python -m orchestration.build` (with `args`) in a subprocess: wall seconds, CPU seconds
-    of its process tree, peak memory of the tree and, with `profile`, the run's time per step kind."""
+    of its process tree, with `tree_memory` the tree's peak memory and, with `profile`, the run's
+    time per step kind. Sampling the tree's memory takes about a fifth of a core (each sample
+    reads every process's memory map), which a small build on two cores feels."""
     from dagster import DagsterInstance
 
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started_at, started = time.time(), time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "orchestration.build", *args], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = TreePeak(process.pid)
+    peak = TreePeak(process.pid) if tree_memory else None
     output, _ = process.communicate()
     elapsed, ended_at = time.perf_counter() - started, time.time()
-    peak_kib = peak.stop()
+    peak_kib = peak.stop() if peak else None
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode:
         sys.exit(f"build {' '.join(args)} failed:\n{output[-3000:]}")
@@ -198,5 +201,6 @@ def build(env: dict, args: tuple[str, ...] = (), profile: bool = True) -> dict:
     result["build"] = elapsed
     # CPU seconds of the build's process tree: steadier than wall time on a shared machine.
     result["cpu"] = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
-    result["peak_tree_mib"] = peak_kib / 1024
+    if peak_kib is not None:
+        result["peak_tree_mib"] = peak_kib / 1024
     return result

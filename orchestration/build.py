@@ -11,6 +11,7 @@ event is also written to a log file under MOBILITY_HOME/logs.
 
 import argparse
 import logging
+import multiprocessing.util
 import os
 import sys
 import time
@@ -103,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def leave(code: int) -> None:
     """Exit without Python's own teardown of dbt's and Dagster's objects: it takes seconds and
-    writes nothing, since every file is closed by now and the check processes are stopped."""
+    writes nothing, since every file is closed by now and the check processes are stopped.
+    multiprocessing's own exit steps still run: they remove its socket folder and semaphores."""
     pool.shutdown()
+    multiprocessing.util._exit_function()  # private, but what a normal exit runs
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

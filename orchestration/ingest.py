@@ -2,8 +2,8 @@
 
 Every file is declared once as a `SourceFile` (or, when code of its own loads it, a
 `CustomTable`); a module's declarations form one `SourceGroup`: one Dagster step that loads
-them over one connection, checks their structure, and records row count, file, hash and load
-time per table. A bad file raises `SourceFileError` naming the file, the row or column, and
+them, several at once on one database, checks their structure, and records row count, file,
+hash and load time per table. A bad file raises `SourceFileError` naming the file, the row or column, and
 the rule; the file itself is never modified, and its raw table is replaced only when the load
 succeeds.
 """
@@ -13,6 +13,7 @@ import csv
 import hashlib
 import os
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,8 @@ from orchestration.resources import BUILD_FILE_POOL, Warehouse
 NUMERIC_RULES = ("range", "mean", "interval")
 # DuckDB's CSV reader reads lines of up to this many bytes (its default `max_line_size`).
 MAX_LINE_BYTES = 2_000_000
+# Files of one source group loaded at once, each in its own transaction.
+LOADS_AT_ONCE = max(1, min(4, os.cpu_count() or 1))
 
 
 class SourceFileError(ValueError):
@@ -244,8 +247,10 @@ def check_geoids(con: duckdb.DuckDBPyConnection, table: str, widths: dict[str, i
             )
 
 
-def record_load(con: duckdb.DuckDBPyConnection, table: str, file: str, sha256: str, rows: int) -> datetime:
-    loaded_at = datetime.now(timezone.utc)
+def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The `raw` schema and its load log. A step makes them before its loads start: loads
+    running at once would conflict creating them (appending to one table at once is fine)."""
+    con.execute("create schema if not exists raw")
     con.execute(
         """
         create table if not exists raw._ingest_log (
@@ -254,6 +259,11 @@ def record_load(con: duckdb.DuckDBPyConnection, table: str, file: str, sha256: s
         )
         """
     )
+
+
+def record_load(con: duckdb.DuckDBPyConnection, table: str, file: str, sha256: str, rows: int) -> datetime:
+    loaded_at = datetime.now(timezone.utc)
+    create_raw_schema(con)
     con.execute(
         "insert into raw._ingest_log values (?, ?, ?, ?, ?)", [table, file, sha256, rows, loaded_at]
     )
@@ -279,7 +289,7 @@ def write_raw_table(
 ) -> dict:
     """Run `create` (which builds `raw.<table>`), check its GEOIDs and log the load, all in
     one transaction: a failure leaves the previous raw table as it was. Returns the metadata."""
-    con.execute("create schema if not exists raw")
+    create_raw_schema(con)
     con.execute("begin transaction")
     try:
         create(con)
@@ -338,7 +348,7 @@ class CustomTable:
 
 
 class SourceGroup:
-    """The raw tables of one source module, loaded by one step over one connection.
+    """The raw tables of one source module, loaded by one step, several at once.
 
     The step can load any subset of its tables. A bad file does not stop the others: the
     step loads every good file, then fails naming every bad one."""
@@ -376,23 +386,32 @@ class SourceGroup:
         @multi_asset(name=f"raw__{self.name}", specs=specs, can_subset=True, pool=BUILD_FILE_POOL)
         def _load(context: AssetExecutionContext, warehouse: Warehouse, config: config_class) -> Iterator[MaterializeResult]:
             home = Path(warehouse.home)
+            tables = [spec.key.path[1] for spec in specs if spec.key in context.selected_asset_keys]
             failures = []
             with warehouse.connect() as con:
-                for spec in specs:
-                    if spec.key not in context.selected_asset_keys:
-                        continue
-                    table = spec.key.path[1]
+                create_raw_schema(con)
+
+                def load(table: str) -> dict | str:
+                    """The table's metadata, or what went wrong: a bad file stops its own table only."""
+                    cursor = con.cursor()  # a connection of its own to the same database
                     try:
-                        metadata = loaders[table](con, home, config)
+                        return loaders[table](cursor, home, config)
                     except SourceFileError as error:
-                        failures.append(str(error))
-                        continue
-                    except Exception as error:  # a loader's own failure stops its table only, named
+                        return str(error)
+                    except Exception as error:
                         context.log.error(f"raw.{table}: {traceback.format_exc()}")
-                        failures.append(f"raw.{table} could not be loaded: {type(error).__name__}: "
-                                        + (str(error).strip().splitlines() or [""])[0][:300])
-                        continue
-                    yield MaterializeResult(asset_key=spec.key, metadata=metadata)
+                        return (f"raw.{table} could not be loaded: {type(error).__name__}: "
+                                + (str(error).strip().splitlines() or [""])[0][:300])
+                    finally:
+                        cursor.close()
+
+                # DuckDB reads a small file on about one core and releases the GIL: files load side by side.
+                with ThreadPoolExecutor(LOADS_AT_ONCE) as loading:
+                    for table, outcome in zip(tables, loading.map(load, tables)):
+                        if isinstance(outcome, str):
+                            failures.append(outcome)
+                        else:
+                            yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata=outcome)
             if failures:
                 raise SourceFileError("\n".join(failures))
 

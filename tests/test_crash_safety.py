@@ -262,6 +262,8 @@ def test_the_next_build_recovers_and_gets_past_the_killed_phase(phase, kills, re
 
 def test_the_build_after_the_kills_completes_and_publishes(home, kills, rerun):
     assert rerun.exit_code == 0, rerun.build.output[-3000:]
+    # multiprocessing's exit steps ran: no semaphore of the check processes left behind.
+    assert "leaked semaphore" not in rerun.build.output
     assert rerun.after["run_id"] == rerun.build.run_id()  # the new version's marker
     assert audit_mismatches(home.published) == []
     assert {p.name for p in home.path.iterdir() if p.is_file()} <= WAREHOUSE_FILES

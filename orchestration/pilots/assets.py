@@ -36,7 +36,7 @@ from dagster import (
 )
 
 from orchestration import sql
-from orchestration.ingest import SourceFile, SourceGroup, record_load
+from orchestration.ingest import SourceFile, SourceGroup, create_raw_schema, record_load
 from orchestration.pilots import intake, registry
 from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
@@ -180,7 +180,7 @@ def raw_pilot_tables(context: AssetExecutionContext, warehouse: Warehouse):
     for result in results:
         context.log.info(result.summary())
     with warehouse.connect() as con:
-        con.execute("create schema if not exists raw")
+        create_raw_schema(con)
         con.execute("begin transaction")
         try:
             counts = rebuild_raw_tables(con, new_files_only=city_of_intake_run(context) is not None)

@@ -22,7 +22,8 @@ def workers() -> ProcessPoolExecutor:
     with _lock:
         if _workers is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["orchestration.quality.runner", "great_expectations"])
+            context.set_forkserver_preload(["orchestration.quality.fork_server", "orchestration.quality.runner",
+                                             "great_expectations"])
             _workers = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context)
         return _workers
 
