@@ -3,9 +3,9 @@
 Every file is declared once as a `SourceFile` (or, when code of its own loads it, a
 `CustomTable`); a module's declarations form one `SourceGroup`: one Dagster step that loads
 them, several at once on one database, checks their structure, and records row count, file,
-hash and load time per table. A bad file raises `SourceFileError` naming the file, the row or column, and
-the rule; the file itself is never modified, and its raw table is replaced only when the load
-succeeds.
+hash and load time per table. A bad file raises `SourceFileError` naming the file, the row or
+column, and the rule; the file itself is never modified, and its raw table is replaced only
+when the load succeeds.
 """
 
 import codecs
