@@ -263,7 +263,6 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def record_load(con: duckdb.DuckDBPyConnection, table: str, file: str, sha256: str, rows: int) -> datetime:
     loaded_at = datetime.now(timezone.utc)
-    create_raw_schema(con)
     con.execute(
         "insert into raw._ingest_log values (?, ?, ?, ?, ?)", [table, file, sha256, rows, loaded_at]
     )

@@ -141,6 +141,7 @@ def _file_hash(path: Path) -> str:
 def rebuild_raw_tables(con: duckdb.DuckDBPyConnection, new_files_only: bool = False) -> dict[str, int]:
     """Fill the raw pilot tables from the archive: rebuilt from every archived file, or with
     `new_files_only` (and tables that exist), appended with the files they do not hold yet."""
+    create_raw_schema(con)
     exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
                          "and table_name = 'pilot_files'").fetchone()[0]
     held = {h for (h,) in con.execute("select sha256 from raw.pilot_files").fetchall()} if new_files_only and exists else None
@@ -180,7 +181,6 @@ def raw_pilot_tables(context: AssetExecutionContext, warehouse: Warehouse):
     for result in results:
         context.log.info(result.summary())
     with warehouse.connect() as con:
-        create_raw_schema(con)
         con.execute("begin transaction")
         try:
             counts = rebuild_raw_tables(con, new_files_only=city_of_intake_run(context) is not None)
