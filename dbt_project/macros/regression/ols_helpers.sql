@@ -16,6 +16,11 @@
     {%- if group_by %}group by {% for column in group_by %}{{ relation }}.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}{% endif -%}
 {%- endmacro %}
 
+{# `over (...)` of a window over the whole group. #}
+{% macro ols_over_group(group_by) -%}
+    over ({% if group_by %}partition by {{ group_by | join(', ') }}{% endif %})
+{%- endmacro %}
+
 {# Name of the (i, j) entry of a symmetric matrix stored as its upper triangle. #}
 {% macro ols_entry(prefix, i, j) -%}
     {{ prefix }}{{ [i, j] | min }}_{{ [i, j] | max }}
