@@ -6,11 +6,6 @@
     {%- if not group_by %}1 = 1{% endif -%}
 {%- endmacro %}
 
-{# `relation.column, ...` of the group keys, with a trailing comma when there are any. #}
-{% macro ols_group_columns(relation, group_by) -%}
-    {%- for column in group_by %}{{ relation }}.{{ column }}, {% endfor -%}
-{%- endmacro %}
-
 {# `group by relation.column, ...` of the group keys; nothing without keys (one group). #}
 {% macro ols_group_by(relation, group_by) -%}
     {%- if group_by %}group by {% for column in group_by %}{{ relation }}.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}{% endif -%}

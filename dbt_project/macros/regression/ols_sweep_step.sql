@@ -1,7 +1,8 @@
 {# One step of the sweep operator (Goodnight 1979) on pivot `pivot` of the symmetric matrices
-   (prefixes `matrices`, entries <prefix><i>_<j> for i <= j) in ols_sweep_<pivot - 1>, one row
-   per group (`entries` names them all); sweeping every pivot leaves minus the inverse. A pivot at or below `tolerance`
-   (the regressor is collinear with the ones swept before it) makes the matrix null. #}
+   (prefixes `matrices`, entries <prefix><i>_<j> for i <= j, all named in `entries`) in
+   ols_sweep_<pivot - 1>, one row per group; sweeping every pivot leaves minus the inverse. A
+   pivot at or below `tolerance` (the regressor is collinear with the ones swept before it)
+   makes the matrix null. #}
 {% macro ols_sweep_step(pivot, k, matrices, entries, tolerance) -%}
 {%- set previous = 'ols_sweep_' ~ (pivot - 1) -%}
 ols_sweep_{{ pivot }} as (
