@@ -25,6 +25,7 @@
     {%- if cluster %}{{ cluster }} is not null and {% endif %}1 = 1
 {%- endset -%}
 {%- set matrix_names = matrices | map(attribute=0) | list -%}
+{%- set y_centre = 'ols_ybar' if intercept else '0' -%}
 {%- set entries = [] -%}
 {%- for matrix in matrix_names %}{% for i in regressors %}{% for j in regressors if j >= i -%}
     {%- do entries.append(matrix ~ i ~ '_' ~ j) -%}
@@ -68,7 +69,7 @@ ols_moments as (
         {% endfor -%}
         sum(ols_w) as ols_sw,
         {% if intercept %}max(ols_ybar){% else %}cast(0 as double){% endif %} as ols_my,
-        sum(ols_w * (ols_y - {% if intercept %}ols_ybar{% else %}0{% endif %}) * (ols_y - {% if intercept %}ols_ybar{% else %}0{% endif %})) as ols_tss,
+        sum(ols_w * (ols_y - {{ y_centre }}) * (ols_y - {{ y_centre }})) as ols_tss,
         {% if not intercept -%}
         sum(ols_w * (ols_y - ols_ybar) * (ols_y - ols_ybar)) as ols_centred_tss,
         {% endif -%}
@@ -78,7 +79,7 @@ ols_moments as (
         sum(ols_x{{ j }}) as ols_tu{{ j }},
         sum(ols_w * ols_x{{ j }} * ols_x{{ j }}) as ols_q{{ j }},
         sum(ols_x{{ j }} * ols_x{{ j }}) as ols_qv{{ j }},
-        sum(ols_w * (ols_x{{ j }} - ols_m{{ j }}) * (ols_y - {% if intercept %}ols_ybar{% else %}0{% endif %})) as ols_cy{{ j }},
+        sum(ols_w * (ols_x{{ j }} - ols_m{{ j }}) * (ols_y - {{ y_centre }})) as ols_cy{{ j }},
         {% for l in regressors if l >= j -%}
         sum(ols_w * (ols_x{{ j }} - ols_m{{ j }}) * (ols_x{{ l }} - ols_m{{ l }})) as ols_c{{ j }}_{{ l }},
         {% if weight -%}
