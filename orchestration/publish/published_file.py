@@ -49,17 +49,21 @@ class Records:
     pilot_cities: list[str] = field(default_factory=list)
 
 
+def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list) -> None:
+    if rows:  # DuckDB refuses an executemany of no rows
+        con.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
+
+
 def write_records(con: duckdb.DuckDBPyConnection, records: Records) -> None:
     con.execute("create table audit.checks (asset_key varchar, check_name varchar, passed boolean, "
                 "severity varchar, description varchar, evaluated_at_utc timestamp)")
-    con.executemany("insert into audit.checks values (?, ?, ?, ?, ?, ?)", records.checks)
+    insert(con, "audit.checks", records.checks)
     con.execute("create table audit.freshness (asset_key varchar primary key, materialized_at_utc timestamp, "
                 "late_after_hours double, stale_after_hours double)")
     hours = [window.total_seconds() / 3600 for window in (records.late_after, records.stale_after)]
-    con.executemany("insert into audit.freshness values (?, ?, ?, ?)",
-                    [[asset, moment, *hours] for asset, moment in records.materialized])
+    insert(con, "audit.freshness", [[asset, moment, *hours] for asset, moment in records.materialized])
     con.execute("create table audit.pilot_cities (city_geoid varchar primary key)")
-    con.executemany("insert into audit.pilot_cities values (?)", [[city] for city in records.pilot_cities])
+    insert(con, "audit.pilot_cities", [[city] for city in records.pilot_cities])
 
 
 def write_docs(con: duckdb.DuckDBPyConnection, marts: list[str]) -> None:
@@ -75,9 +79,8 @@ def write_docs(con: duckdb.DuckDBPyConnection, marts: list[str]) -> None:
         documented = {name: doc for name, doc in model_columns(mart).items() if name in present}
         for column, doc in documented.items():
             con.execute(f"comment on column {table}.{sql.identifier(column)} is {sql.text(doc['description'].strip())}")
-        con.executemany("insert into audit.column_units values (?, ?, ?)",
-                        [[f"marts.{mart}", column, doc["meta"]["unit"]] for column, doc in documented.items()
-                         if doc["meta"].get("unit")])
+        insert(con, "audit.column_units", [[f"marts.{mart}", column, doc["meta"]["unit"]]
+                                           for column, doc in documented.items() if doc["meta"].get("unit")])
 
 
 def write_published_copy(build_db: Path, target: Path, marts: list[str], previous: Path | None = None,
