@@ -20,8 +20,10 @@ import uuid
 import duckdb
 
 from orchestration import settings
+from orchestration.engines import engine
 from orchestration.pilots import registry
 from orchestration.quality import pool
+from orchestration.runs.instance import prepare_instance
 
 
 def summary(db_path) -> str:
@@ -53,15 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     if city and city not in registry.pilot_cities():
         print(f"{city} is not the place GEOID of a city with a pilot in pilots/programs.csv", file=sys.stderr)
         return 2
-    settings.export_environment()
+    prepare_instance()
     pool.warm_in_background()  # the check processes load GX while this one loads the definitions
     from dagster import DagsterInstance
 
-    from orchestration.dbt import preload_in_background
-    from orchestration.definitions import defs
+    from orchestration.dbt.assets import preload_in_background
+    from orchestration.definitions import warehouse_definitions
     from orchestration.pilots.assets import pilot_city
-    from orchestration.progress import Progress
-    from orchestration.recovery import fail_abandoned_runs
+    from orchestration.runs.progress import Progress
+    from orchestration.runs.recovery import fail_abandoned_runs
 
     preload_in_background()
     home = settings.mobility_home()
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress()
     what = f"the pilot uploads of city {city}" if city else "the warehouse"
     print(f"Building {what} in {home} (run {run_id[:8]}; watch it in the UI with `make ui`)")
-    job = defs.resolve_job_def("pilot_city_intake" if city else "build_warehouse")
+    job = warehouse_definitions().resolve_job_def("pilot_city_intake" if city else "build_warehouse")
     job = job.with_logger_defs({"progress": progress.logger_def()})
     with DagsterInstance.get() as instance:
         for line in fail_abandoned_runs(instance):
@@ -82,10 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             instance=instance, raise_on_error=False, run_id=run_id, partition_key=city,
             run_config={"loggers": {"progress": {"config": {"log_file": str(log_file)}}}},
         )
-    if settings.engine_name() == "spark":
-        from orchestration.lake import stop_session
-
-        stop_session()
+    engine.current().finish()
     elapsed = time.perf_counter() - started
     progress.report(log_file)
     if not result.success:
@@ -95,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(settings.build_db_path()))
     print(f"\nWarehouse built in {elapsed:.1f} s.")
     print(f"  analysts' file (marts, read-only): {home / 'mobility.duckdb'}")
-    if settings.engine_name() == "spark":
-        print(f"  marts as Parquet (built on Spark):  {home / 'published' / 'parquet'}")
+    for label, path in engine.current().outputs(home).items():
+        print(f"  {label + ':':<35}{path}")
     print(f"  build file (every schema):         {settings.build_db_path()}")
     print(f"  Data Docs:                         {home / 'docs' / 'index.html'}")
     return 0

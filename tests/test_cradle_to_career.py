@@ -10,9 +10,12 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, materialize
 
-from orchestration import dbt, settings
-from orchestration.resources import Warehouse
+from orchestration import settings
+from orchestration.dbt.assets import dbt_model_assets
+from orchestration.dbt.project import dbt_resource
+from orchestration.engines.build_file import Warehouse
 from orchestration.sources import source_assets
+from orchestration.pilots.registry import city_counties
 from test_loaders import SYNTHETIC_CHR, SYNTHETIC_SEDA
 
 SEEDS = settings.SEEDS_DIR / "cradle_to_career"
@@ -79,7 +82,7 @@ def test_every_place_of_75k_is_covered(warehouse_sql):
         from marts.city_cradle_to_career where measure = 'share_in_preschool'
     """).fetchone()
     coverage_rows = warehouse_sql.execute("select count(*) from marts.milestone_coverage").fetchone()[0]
-    assert (places, registry, coverage_rows) == (486, 9, 486 * 7)
+    assert (places, registry, coverage_rows) == (486, len(city_counties()), 486 * 7)
 
 
 def test_rochester_learning_rate_stays_missing(warehouse_sql):
@@ -243,8 +246,8 @@ def test_loaded_official_files_turn_milestones_measured(built_warehouse, tmp_pat
         loaded = materialize(source_assets(), selection=[AssetKey(["raw", "chr_county_measures"]),
                                                          AssetKey(["raw", "seda_county_scores"])],
                              resources={"warehouse": Warehouse(home=str(home))}, run_config=config, instance=instance)
-        built = materialize([dbt.dbt_models], selection=[AssetKey(list(k)) for k in C2C_MODELS],
-                            resources={"dbt": dbt.dbt_resource()}, instance=instance)
+        built = materialize([dbt_model_assets()], selection=[AssetKey(list(k)) for k in C2C_MODELS],
+                            resources={"dbt": dbt_resource()}, instance=instance)
     assert loaded.success and built.success
 
     con = duckdb.connect(str(home / "build.duckdb"), read_only=True)

@@ -2,7 +2,7 @@
 
 One real build on Spark (`python -m orchestration.build`, as `make warehouse` runs it) in a home
 of its own: every mart it publishes as Parquet has the rows of the session's DuckDB build, numbers
-within 1e-9 relative (orchestration/engine_compare.py, as tools/compare_engines.py compares), and
+within 1e-9 relative (orchestration/engines/compare.py, as tools/compare_engines.py compares), and
 the analysts' DuckDB file it publishes holds the same marts. Then a broken mart on Spark fails
 its blocking check: the marts' real suites validate Spark DataFrames through GX's Spark engine.
 """
@@ -14,13 +14,17 @@ import duckdb
 import pytest
 
 from build_process import Build
-from orchestration import settings, sql
-from orchestration.engine_compare import compare, fetched
-from orchestration.publish import parquet_dir
+from orchestration import settings
+from orchestration.files import sql
+from orchestration.engines.compare import compare, fetched
+from orchestration.engines.engine import by_name
+from orchestration.engines.spark_lake import parquet_dir
 from orchestration.quality.runner import validate_frames
 from orchestration.quality.suites import load_suites
+from orchestration.declarations.dbt_manifest import mart_names
 
 pytestmark = pytest.mark.slow
+SPARK = by_name("spark")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +51,7 @@ def test_every_mart_on_spark_is_the_duckdb_mart(spark_home: Path, built_warehous
     assert parquet.is_symlink() and parquet.resolve().parent.name == "versions"
     with duckdb.connect(str(built_warehouse), read_only=True) as duck, duckdb.connect() as lake:
         marts = duckdb_marts(duck)
-        assert len(marts) == 14 and "dim_city" in marts and "what_works" in marts
+        assert marts == mart_names() and "dim_city" in marts and "what_works" in marts
         assert sorted(p.name for p in parquet.iterdir()) == marts
         verdicts = {}
         for mart in marts:
@@ -76,7 +80,7 @@ def test_the_analysts_file_of_a_spark_build_holds_its_parquet_marts(spark_home: 
 @pytest.fixture(scope="module")
 def spark(spark_home: Path):
     """A Spark session on the Spark build's metastore (the build's JVM has ended by now)."""
-    from orchestration.lake import spark_session
+    from orchestration.engines.spark_lake import spark_session
 
     home = os.environ["MOBILITY_HOME"]
     os.environ["MOBILITY_HOME"] = str(spark_home)  # the metastore and tables of that home
@@ -90,7 +94,7 @@ def spark(spark_home: Path):
 
 def dim_city_suite():
     """The real suite of marts.dim_city, its SQL written for Spark, as a Spark build loads it."""
-    return next(s for s in load_suites(settings.EXPECTATIONS_DIR, engine="spark") if s.name == "marts.dim_city")
+    return next(s for s in load_suites(settings.EXPECTATIONS_DIR, engine=SPARK) if s.name == "marts.dim_city")
 
 
 def test_a_broken_mart_on_spark_fails_its_blocking_check(spark):
@@ -100,7 +104,8 @@ def test_a_broken_mart_on_spark_fails_its_blocking_check(spark):
     rows = good.count()
     duplicated = good.unionByName(good.where("city_geoid = '4075000'"))
     too_big = good.selectExpr("* except (population)", "population * 1000 as population").select(*good.columns)
-    runs = validate_frames([(suite, {"published_row_count": rows}, frame) for frame in (good, duplicated, too_big)])
+    runs = validate_frames([(suite, {"published_row_count": rows}, frame) for frame in (good, duplicated, too_big)],
+                           engine=SPARK)
     passed, duplicate, out_of_range = runs
     assert not passed.blocking and passed.failed("warning") == [] and len(passed.outcomes) == len(suite.rules)
     assert duplicate.blocking
@@ -117,7 +122,7 @@ def test_a_broken_mart_on_spark_fails_its_blocking_check(spark):
 def test_a_mart_that_lost_rows_on_spark_fails_the_row_count_rule(spark):
     suite = dim_city_suite()
     good = spark.table("marts.dim_city")
-    [run] = validate_frames([(suite, {"published_row_count": good.count() * 2}, good)])
+    [run] = validate_frames([(suite, {"published_row_count": good.count() * 2}, good)], engine=SPARK)
     assert run.blocking
     assert [o.type for o in run.failed("error")] == ["expect_table_row_count_to_be_between"]
     assert run.failed("error")[0].observed == good.count()
