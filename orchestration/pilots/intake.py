@@ -175,6 +175,7 @@ def _archive(results: list[TableResult], path: Path, sha256: str, city: str, syn
         "ignored_sheets": ignored,
         # The city's pilots' primary outcomes as registered when the file arrived: a later change shows.
         "registered_primary_outcomes": primary_outcomes,
+        "bundled": synthetic,  # the repository's practice data, replaced when it is regenerated
     }
     _write_json(folder / f"{sha256}.receipt.json", receipt)
     return receipt
@@ -188,6 +189,8 @@ def process_city(city_geoid: str, include_bundled: bool = True) -> CityIntake:
     bundled = sorted(bundled_files(city_geoid), key=_upload_order) if include_bundled else []
     if not uploads and not bundled:
         return outcome
+    if bundled:
+        drop_superseded_bundled(city_geoid, {file_sha256(p) for p in bundled})
     real_key = privacy.pii_key(synthetic=False) if uploads else b""  # fail before touching any file
     pilots = registry.load_pilots()
     counties = registry.city_counties().get(city_geoid, set())
@@ -211,6 +214,18 @@ def process_city(city_geoid: str, include_bundled: bool = True) -> CityIntake:
         if accepted:
             known |= context.known_participants
     return outcome
+
+
+def drop_superseded_bundled(city_geoid: str, current: set[str]) -> None:
+    """Remove from the archive the bundled synthetic files of an earlier version of the
+    repository (regenerated practice data): their rows would otherwise mix with the current ones."""
+    bundled_names = {f"{table}.csv" for table in TABLES}
+    for receipt in archive_dir(city_geoid).glob("*.receipt.json"):
+        content = json.loads(receipt.read_text(encoding="utf-8"))
+        superseded = content["sha256"] not in current and content.get("is_synthetic") and content["file"] in bundled_names
+        if superseded and content.get("bundled", True):
+            for path in archive_dir(city_geoid).glob(f"{content['sha256']}.*"):
+                path.unlink()
 
 
 def _file_breach(rule: str, row: int | None = None, table: str | None = None) -> dict:

@@ -46,7 +46,8 @@ EARLY_CHECK = 0.10  # share of participants also measured early, before the wind
 # Per pilot: size, arm share, population, services, baseline and outcome models, the rating the
 # evidence rules should give and, for the flawed pilots, the flaw: `selection` (the treated share
 # rises by this much per baseline standard deviation) or `outcome_attrition` (comparison
-# participants above the outcome's median are lost with this extra probability).
+# participants above the outcome's median are lost with this extra probability). With `clusters`,
+# participants come in that many groups (cluster_id; drawn last, so the other draws stay as they were).
 # Outcome models: binary p = base + coef * baseline + effect * treated;
 # continuous y = draw + coef * baseline + effect * treated, draw ~ gamma(shape, scale) or normal(mean, sd);
 # scaled y = (draw + coef * baseline) * (1 + ratio * treated), true effect = ratio * E[draw + coef * baseline].
@@ -62,7 +63,7 @@ PILOTS = {
         outcomes={"employed_90d": dict(kind="binary", base=0.40, coef=0.25, effect=0.08),
                   "quarterly_wages": dict(kind="continuous", gamma=(3.5, 750), effect=650)}),
     "dayton_early_childhood": dict(
-        expected_rating="meets_with_reservations", selection=0.037,
+        expected_rating="meets_with_reservations", selection=0.037, clusters=40,
         treated_share=0.45, attrition=0.15,
         race={"black": 0.45, "white": 0.45, "hispanic": 0.04, "multiracial": 0.05, "other": 0.01},
         ages={"under_18": 1.0}, service_rate=9, service_days=270,
@@ -267,6 +268,9 @@ def generate_pilot(pilot: registry.Pilot, settings: dict, rng: np.random.Generat
     services["is_synthetic"] = "true"
 
     outcomes = pd.concat(outcome_rows, ignore_index=True)
+    if settings.get("clusters"):
+        participants.insert(participants.columns.get_loc("baseline_value") + 1, "cluster_id",
+                            [f"centre_{k:02d}" for k in rng.integers(1, settings["clusters"] + 1, size)])
     manifest = {
         "pilot_id": pilot.pilot_id, "city_geoid": pilot.city_geoid, "design": pilot.design,
         "expected_rating": settings["expected_rating"],

@@ -27,7 +27,7 @@ assigned as (
         outcome,
         count(*) filter (where arm = 'treatment' and is_due) as count_assigned_treatment,
         count(*) filter (where arm = 'comparison' and is_due) as count_assigned_comparison,
-        sum(count_outside_window) as count_measurements_outside_window
+        cast(sum(count_outside_window) as bigint) as count_measurements_outside_window
     from {{ ref('int_pilot_participant_outcomes') }}
     where pilot_id in (select pilot_id from pilots)
     group by pilot_id, outcome
