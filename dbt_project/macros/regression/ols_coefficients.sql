@@ -71,7 +71,7 @@ ols_meat as (
 ols_term_vectors as (
     select
         {{ ols_group_columns('ols_estimates', group_by) }}ols_estimates.ols_n,
-        ols_estimates.ols_tss,
+        ols_estimates.ols_r2_tss as ols_tss,
         ols_fit_summary.ols_ssr,
         ols_fit_summary.ols_count_full_leverage,
         {% if cluster %}ols_fit_summary.ols_count_clusters,

@@ -2,7 +2,8 @@
    ols_coefficients and ols_fitted. They end in
    - ols_estimates: one row per group: ols_n, ols_sw (sum of weights), ols_b0 (intercept),
      ols_b<j> (slopes), the weighted means ols_m<j> and scales ols_s<j> of the regressors, the
-     inverse ols_a<i>_<j> of their standardised cross-product matrix, ols_vif<j>, ols_tss;
+     inverse ols_a<i>_<j> of their standardised cross-product matrix, ols_vif<j>, ols_r2_tss (the
+     total sum of squares R^2 compares with);
    - ols_fit: one row per input row: ols_in_fit, ols_z<j> (the standardised regressors),
      ols_fitted, ols_residual, ols_leverage;
    - ols_fit_summary: one row per group: ols_ssr (weighted), ols_n, ols_count_full_leverage
@@ -17,6 +18,7 @@
 {%- set regressors = range(1, k + 1) | list -%}
 {#- VIF is unweighted (on the design matrix): a weighted fit inverts a second, unweighted matrix. -#}
 {%- set matrices = [('design', 'ols_c', 'ols_q')] + ([('unweighted', 'ols_v', 'ols_qv')] if weight else []) -%}
+{%- set vif_entry = matrices[-1][1] -%}
 {%- set usable -%}
     {%- for column in x %}{{ column }} is not null and {% endfor -%}
     {%- if weight %}{{ weight }} > 0 and {% endif -%}
@@ -42,6 +44,7 @@ ols_means as (
     select
         {{ ols_group_columns('ols_rows', group_by) }}count(*) as ols_n,
         sum(ols_w) as ols_sw,
+        sum(ols_w * ols_y) / sum(ols_w) as ols_ybar,
         {% if intercept -%}
         sum(ols_w * ols_y) / sum(ols_w) as ols_my,
         {% for j in regressors -%}
@@ -52,7 +55,9 @@ ols_means as (
         cast(0 as double) as ols_my,
         {% for j in regressors -%}
         cast(0 as double) as ols_m{{ j }},
-        cast(0 as double) as ols_u{{ j }}{% if not loop.last %},{% endif %}
+        cast(0 as double) as ols_u{{ j }},
+        sum(ols_w * ols_x{{ j }}) as ols_t{{ j }},
+        sum(ols_x{{ j }}) as ols_tu{{ j }}{% if not loop.last %},{% endif %}
         {% endfor -%}
         {% endif %}
     from ols_rows
@@ -65,6 +70,14 @@ ols_moments as (
         {{ ols_group_columns('ols_means', group_by) }}max(ols_means.ols_n) as ols_n,
         max(ols_means.ols_sw) as ols_sw,
         max(ols_means.ols_my) as ols_my,
+        {% if not intercept -%}
+        max(ols_means.ols_ybar) as ols_ybar,
+        sum(ols_rows.ols_w * (ols_rows.ols_y - ols_means.ols_ybar) * (ols_rows.ols_y - ols_means.ols_ybar)) as ols_centred_tss,
+        {% for j in regressors -%}
+        max(ols_means.ols_t{{ j }}) as ols_t{{ j }},
+        max(ols_means.ols_tu{{ j }}) as ols_tu{{ j }},
+        {% endfor -%}
+        {% endif -%}
         {% for j in regressors -%}
         max(ols_means.ols_m{{ j }}) as ols_m{{ j }},
         sum(ols_rows.ols_w * (ols_rows.ols_x{{ j }} - ols_means.ols_m{{ j }}) * (ols_rows.ols_y - ols_means.ols_my)) as ols_cy{{ j }},
@@ -85,9 +98,9 @@ ols_moments as (
     {{ ols_group_by('ols_means', group_by) }}
 ),
 
-{#- The matrices in long form, upper triangle: a regressor whose centred sum of squares is a
-    negligible share of its raw one is constant (collinear with the intercept), and a group
-    with no residual degree of freedom has nothing to estimate: their entries are null. #}
+{#- The matrices in long form, upper triangle. A regressor whose root mean square deviation is
+    at most `tolerance` times its root mean square is constant (collinear with the intercept),
+    and a group with no residual degree of freedom has nothing to estimate: entries null. #}
 ols_sweep_0 as (
     select
         {{ ols_group_columns('ols_moments', group_by) }}ols_entries.ols_matrix,
@@ -100,7 +113,7 @@ ols_sweep_0 as (
                 case
                     when ols_moments.ols_n > {{ count_params }}
                         {% for d in [i, j] -%}
-                        and ols_moments.{{ entry }}{{ d }}_{{ d }} > {% if intercept %}{{ tolerance }} * ols_moments.{{ square }}{{ d }}{% else %}0{% endif %}
+                        and ols_moments.{{ entry }}{{ d }}_{{ d }} > {% if intercept %}{{ tolerance * tolerance }} * ols_moments.{{ square }}{{ d }}{% else %}0{% endif %}
                         {% endfor -%}
                     then ols_moments.{{ entry }}{{ i }}_{{ j }} / sqrt(ols_moments.{{ entry }}{{ i }}_{{ i }} * ols_moments.{{ entry }}{{ j }}_{{ j }})
                 end
@@ -129,9 +142,9 @@ ols_inverse as (
         {%- for i in regressors %}{% for j in regressors if j >= i %}
         -max(case when ols_matrix = 'design' and ols_i = {{ i }} and ols_j = {{ j }} then ols_value end) as ols_a{{ i }}_{{ j }},
         {%- endfor %}{% endfor %}
-        {%- for j in regressors %}
-        -max(case when ols_matrix = '{{ matrices[-1][0] }}' and ols_i = {{ j }} and ols_j = {{ j }} then ols_value end) as ols_vif{{ j }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
+        {%- for i in regressors %}{% for j in regressors if j >= i and (j == i or not intercept) %}
+        -max(case when ols_matrix = '{{ matrices[-1][0] }}' and ols_i = {{ i }} and ols_j = {{ j }} then ols_value end) as ols_au{{ i }}_{{ j }}{% if not (i == k and j == k) %},{% endif %}
+        {%- endfor %}{% endfor %}
     from ols_sweep_{{ k }}
     {{ ols_group_by('ols_sweep_' ~ k, group_by) }}
 ),
@@ -146,7 +159,15 @@ ols_groups as (
         ols_inverse.ols_a{{ i }}_{{ j }},
         {% endfor %}{% endfor -%}
         {% for j in regressors -%}
-        ols_inverse.ols_vif{{ j }}{% if not loop.last %},{% endif %}
+        {% if intercept -%}
+        ols_inverse.ols_au{{ j }}_{{ j }} as ols_vif{{ j }}{% if not loop.last %},{% endif %}
+        {% else -%}
+        case when ols_moments.ols_c{{ j }}_{{ j }} > 0 then ols_moments.ols_t{{ j }} / sqrt(ols_moments.ols_c{{ j }}_{{ j }}) end as ols_tz{{ j }},
+        case when ols_moments.{{ vif_entry }}{{ j }}_{{ j }} > 0 then ols_moments.ols_tu{{ j }} / sqrt(ols_moments.{{ vif_entry }}{{ j }}_{{ j }}) end as ols_tv{{ j }},
+        {% for l in regressors if l >= j -%}
+        ols_inverse.ols_au{{ j }}_{{ l }}{% if not (j == k and l == k) %},{% endif %}
+        {% endfor -%}
+        {% endif -%}
         {% endfor %}
     from ols_moments
     inner join ols_inverse
@@ -166,6 +187,24 @@ ols_slopes as (
 ols_estimates as (
     select
         ols_slopes.*,
+        {% if intercept -%}
+        ols_tss as ols_r2_tss,
+        {% else -%}
+        {#- Without an intercept the regressors may still span a constant (a full set of
+            dummies): then, as statsmodels does, R^2 is centred, and so is the R^2 behind a
+            VIF when the other regressors span it. The constant's share in the span of the
+            regressors: t' A t / sum w, t_j the (standardised) regressor's sum. -#}
+        case when ({{ ols_quadratic_form('ols_tz', 'ols_a', regressors) }}) / ols_sw >= 1 - {{ tolerance }}
+            then ols_centred_tss else ols_tss
+        end as ols_r2_tss,
+        {% for j in regressors -%}
+        {%- set row_dot_sums %}({% for l in regressors %}{% if not loop.first %} + {% endif %}{{ ols_entry('ols_au', j, l) }} * ols_tv{{ l }}{% endfor %}){% endset -%}
+        case when (({{ ols_quadratic_form('ols_tv', 'ols_au', regressors) }}) - {{ row_dot_sums }} * {{ row_dot_sums }} / ols_au{{ j }}_{{ j }}) / ols_n >= 1 - {{ tolerance }}
+            then ols_au{{ j }}_{{ j }} * (1 - ols_tv{{ j }} * ols_tv{{ j }} / ols_n)
+            else ols_au{{ j }}_{{ j }}
+        end as ols_vif{{ j }},
+        {% endfor -%}
+        {% endif -%}
         ols_my{% for j in regressors %} - ols_b{{ j }} * ols_m{{ j }}{% endfor %} as ols_b0
     from ols_slopes
 ),
