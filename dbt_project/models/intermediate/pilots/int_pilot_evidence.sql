@@ -170,7 +170,7 @@ select
     case when design <> 'pre_post' and take_up_difference > 0 then estimate / take_up_difference end as tot_effect,
     case when design <> 'pre_post' and take_up_difference > 0 then sqrt(greatest(0,
         {{ square('estimate_se') }}
-        + {{ square('estimate / take_up_difference') }}
+        + {{ square('(estimate / take_up_difference)') }}
             * (take_up_variance_treatment / count_treatment + take_up_variance_comparison / count_comparison)
         - 2 * (estimate / take_up_difference)
             * (take_up_covariance_treatment / count_treatment + take_up_covariance_comparison / count_comparison)
