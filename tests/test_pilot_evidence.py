@@ -142,4 +142,4 @@ def test_subgroup_test_p_values_follow_the_chi_square(warehouse_sql):
         from marts.pilot_impact where subgroup_difference_chi2 is not null""").df()
     assert len(tests) > 20
     exact = stats.chi2.sf(tests.subgroup_difference_chi2, tests.subgroup_difference_df)
-    assert np.abs(tests.subgroup_difference_p_value - exact).max() < 0.01
+    assert np.abs(tests.subgroup_difference_p_value - exact).max() < 0.006  # Wilson-Hilferty above 2 df

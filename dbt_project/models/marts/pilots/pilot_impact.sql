@@ -113,14 +113,14 @@ headline as (
     from published
 ),
 
--- Benjamini-Hochberg over a pilot's family: every estimate but its main outcome's overall one.
+-- Benjamini-Hochberg over a pilot's family: every published estimate but its main outcome's overall one.
 family as (
     select
         pilot_id, outcome, subgroup_type, subgroup, headline_p_value,
         row_number() over (partition by pilot_id order by headline_p_value, outcome, subgroup_type, subgroup) as p_rank,
         count(*) over (partition by pilot_id) as family_size
     from headline
-    where headline_p_value is not null and not (is_main_outcome and subgroup_type = 'all')
+    where estimate_method is not null and headline_p_value is not null and not (is_main_outcome and subgroup_type = 'all')
 ),
 
 q_values as (
@@ -204,6 +204,7 @@ select
     case when estimate_method is not null then subgroup_tests.subgroup_df end as subgroup_difference_df,
     case when estimate_method is not null then
         case when subgroup_tests.subgroup_df = 1 then {{ normal_upper_tail_twice('sqrt(subgroup_tests.subgroup_chi2)') }}
+        when subgroup_tests.subgroup_df = 2 then exp(-subgroup_tests.subgroup_chi2 / 2)
         -- Wilson-Hilferty: (Q/df)^(1/3) is close to normal with mean 1 - 2/(9 df), variance 2/(9 df).
         else 1 - {{ normal_cdf('(power(subgroup_tests.subgroup_chi2 / subgroup_tests.subgroup_df, 1 / cast(3 as double))
             - (1 - 2 / (9 * cast(subgroup_tests.subgroup_df as double)))) / sqrt(2 / (9 * cast(subgroup_tests.subgroup_df as double)))') }}
