@@ -128,7 +128,8 @@ def test_q_values_equal_benjamini_hochberg(warehouse_sql):
     rows = warehouse_sql.execute("""
         select pilot_id, q_value, coalesce(adjusted_difference_p_value, difference_p_value) as p_value
         from marts.pilot_impact
-        where estimate_method is not null and not (is_main_outcome and subgroup_type = 'all')""").df()
+        where estimate_method is not null and not (is_main_outcome and subgroup_type = 'all')
+            and coalesce(adjusted_difference_p_value, difference_p_value) is not null""").df()
     assert len(rows) > 100
     for _, family in rows.groupby("pilot_id"):
         expected = multipletests(family.p_value, method="fdr_bh")[1]
