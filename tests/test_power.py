@@ -5,8 +5,8 @@ import math
 import pytest
 from statsmodels.stats.power import NormalIndPower, TTestIndPower
 
-from orchestration import cli
-from orchestration.power import Design, binary_sd
+from orchestration.analysts import cli
+from orchestration.analysts.power import Design, binary_sd
 
 CASES = [  # sd, effect, share treated, alpha, power
     (12.0, 3.0, 0.5, 0.05, 0.8),
