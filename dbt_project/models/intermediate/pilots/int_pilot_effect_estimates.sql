@@ -87,30 +87,19 @@ simple_clustered as (
                         cov_type='cluster', cluster='cluster_id') }}
 ),
 
+-- The treatment coefficient of each fit: cluster-robust for pilots that assigned groups, HC2 otherwise.
 regressions as (
+    {% for fit, clustered in [('ancova_robust', false), ('simple_robust', false),
+                              ('ancova_clustered', true), ('simple_clustered', true)] %}
     select
         pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
-        cast(df_resid as double) as estimate_df, 'HC2' as se_type, cast(null as bigint) as count_clusters
-    from ancova_robust
-    where term = 'treated' and pilot_id not in (select pilot_id from clustered_pilots)
-    union all
-    select
-        pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
-        cast(df_resid as double), 'HC2', cast(null as bigint)
-    from simple_robust
-    where term = 'treated' and pilot_id not in (select pilot_id from clustered_pilots)
-    union all
-    select
-        pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
-        cast(count_clusters - 1 as double), 'cluster', count_clusters
-    from ancova_clustered
-    where term = 'treated' and pilot_id in (select pilot_id from clustered_pilots)
-    union all
-    select
-        pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
-        cast(count_clusters - 1 as double), 'cluster', count_clusters
-    from simple_clustered
-    where term = 'treated' and pilot_id in (select pilot_id from clustered_pilots)
+        cast({{ 'count_clusters - 1' if clustered else 'df_resid' }} as double) as estimate_df,
+        '{{ 'cluster' if clustered else 'HC2' }}' as se_type,
+        {{ 'count_clusters' if clustered else 'cast(null as bigint)' }} as count_clusters
+    from {{ fit }}
+    where term = 'treated' and pilot_id {{ '' if clustered else 'not ' }}in (select pilot_id from clustered_pilots)
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 -- Arm counts, means and standard deviations of each sample (the outcome as measured, and the

@@ -179,7 +179,7 @@ select
                 || '{{ var("small_cell_min") }} in an arm) to estimate an effect, so the pilot cannot be rated.'
             when design = 'pre_post' then
                 'A before-and-after comparison without a comparison group: the change could come from anything else '
-                || 'that happened at the same time, so it does not meet WWC standards.'
+                || 'that happened at the same time.'
             when design = 'randomised' and is_low_attrition then
                 'A randomised trial that kept enough of its participants: ' || attrition_overall_text
                 || '% were not measured and the two groups lost shares ' || attrition_differential_text
