@@ -6,7 +6,8 @@
     mobility status
     mobility power (--sd SD | --base-rate P) (--effect E | --sample N) [--share-treated ...]
 
-Everything reads the published analysts' file (MOBILITY_HOME/mobility.duckdb), read-only.
+Everything reads the published analysts' file (MOBILITY_HOME/mobility.duckdb), read-only;
+`power` reads nothing: it plans a pilot's sample.
 """
 
 import argparse
