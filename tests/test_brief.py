@@ -38,15 +38,15 @@ def test_summary_states_the_marts_numbers_with_their_uncertainty(tulsa):
         "Of StriveTogether's 7 cradle-to-career milestones, Tulsa has 1 measured, 3 measured by proxy and 3 not "
         "available.",
         "The Tulsa pilot (randomised trial): its effect on employed 90d is not distinguishable from zero (the 95% "
-        "interval runs from -3.0 percentage points to 4.6 percentage points); evidence rating: no detectable effect "
-        "(synthetic practice data).",
+        "interval runs from -3.7 percentage points to 3.7 percentage points); evidence rating: meets without "
+        "reservations (synthetic practice data).",
     ]
 
 
 def test_a_clear_effect_is_said_with_its_interval(built_warehouse):
     detroit = summary(render("2622000")[1])  # by place GEOID
-    assert detroit[-1] == ("The Detroit pilot (randomised trial): it lowered rent arrears dollars by about 576 "
-                           "(between 494 and 657); evidence rating: strong (synthetic practice data).")
+    assert detroit[-1] == ("The Detroit pilot (randomised trial): it lowered rent arrears dollars by about 402 "
+                           "(between 336 and 469); evidence rating: meets with reservations (synthetic practice data).")
 
 
 def test_page_is_self_contained_and_labels_synthetic_data(tulsa):

@@ -4,8 +4,10 @@
     mobility export --format parquet|csv DIR
     mobility brief CITY [--format html|pdf] [--section NAME ...] [-o PATH]
     mobility status
+    mobility power (--sd SD | --base-rate P) (--effect E | --sample N) [--share-treated ...]
 
-Everything reads the published analysts' file (MOBILITY_HOME/mobility.duckdb), read-only.
+Everything reads the published analysts' file (MOBILITY_HOME/mobility.duckdb), read-only;
+`power` reads nothing: it plans a pilot's sample.
 """
 
 import argparse
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.analysts import published
+from orchestration.analysts import power, published
 
 
 def progress(message: str) -> None:
@@ -104,6 +106,8 @@ def parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="publication, checks, freshness and pilot uploads")
     status.set_defaults(run=run_status)
+
+    power.add_parser(commands)
     return main
 
 

@@ -11,11 +11,9 @@ from orchestration.analysts.brief.words import change, number, percent, points
 NAME = "pilot"
 ORDER = 40
 RATINGS = {
-    "strong": "Strong evidence: a randomised comparison whose interval excludes zero",
-    "moderate": "Moderate evidence: a matched comparison whose interval excludes zero",
-    "preliminary": "Preliminary evidence: a before-and-after change whose interval excludes zero",
-    "unfavourable": "Unfavourable: the outcome moved the wrong way, beyond the uncertainty",
-    "no_detectable_effect": "No detectable effect: the interval includes zero",
+    "meets_without_reservations": "Meets WWC standards without reservations",
+    "meets_with_reservations": "Meets WWC standards with reservations",
+    "does_not_meet": "Does not meet WWC standards",
     "insufficient_data": "Insufficient data: too few participants to report",
 }
 DESIGNS = {"randomised": "randomised trial", "matched_comparison": "matched comparison group",
@@ -51,10 +49,10 @@ def monthly_charts(con, pilot_id: str, outcome: str, binary: bool) -> list[str]:
 
 def build(con, city) -> Section | None:
     found = con.execute(
-        "select w.pilot_id, w.pilot_name, w.design, w.main_outcome, w.estimate_method, w.effect, w.effect_lb, "
-        "w.effect_ub, w.evidence_rating, w.count_treatment, w.count_comparison, w.is_synthetic, i.outcome_type "
-        "from marts.what_works w left join marts.pilot_impact i on i.pilot_id = w.pilot_id "
-        "and i.outcome = w.main_outcome and i.subgroup_type = 'all' where w.city_geoid = ?", [city.geoid]).fetchone()
+        "select w.pilot_id, w.pilot_name, w.design, w.primary_outcome, w.estimate_method, w.effect, w.effect_lb, "
+        "w.effect_ub, w.evidence_rating, w.count_analysed_treatment, w.count_analysed_comparison, w.is_synthetic, "
+        "i.outcome_type from marts.what_works w left join marts.pilot_impact i on i.pilot_id = w.pilot_id "
+        "and i.outcome = w.primary_outcome and i.subgroup_type = 'all' where w.city_geoid = ?", [city.geoid]).fetchone()
     if found is None:
         return None
     (pilot_id, pilot_name, design, outcome, method, effect, lb, ub, rating, treated, compared_to, synthetic,
