@@ -33,7 +33,8 @@ county,year,count_widgets
     "orchestration/sources/widgets.py": '''\
 """Widgets per county and year."""
 
-from orchestration.ingest import SourceFile, SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import SourceFile, pad
 
 sources = SourceGroup("widgets", [
     SourceFile(
@@ -96,10 +97,12 @@ import json
 import duckdb
 from dagster import AssetKey, DagsterInstance
 from orchestration import settings
+from orchestration.definitions import warehouse_definitions
+from orchestration.runs.instance import prepare_instance
 
-settings.export_environment()
-from orchestration.definitions import defs
+prepare_instance()
 
+defs = warehouse_definitions()
 raw, staging = AssetKey(["raw", "widgets_county_counts"]), AssetKey(["staging", "stg_widgets__county_counts"])
 graph = defs.resolve_asset_graph()
 job = defs.resolve_implicit_global_asset_job_def()
