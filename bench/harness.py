@@ -90,7 +90,7 @@ def floor(home: Path, models) -> float:
         load(con, folder / "scratch")
     for schema, name, materialized, sql in models:
         con.execute(f'create schema if not exists "{schema}"')
-        con.execute(f'create {"view" if materialized == "view" else "table"} "{schema}"."{name}" as {sql}')
+        con.execute(f'create {"view" if materialized.endswith("view") else "table"} "{schema}"."{name}" as {sql}')
     con.close()
     return time.perf_counter() - started
 

@@ -3,7 +3,7 @@ is never padded into a valid-looking one.
 
 Levels and their widths: state 2, county 5, place 7, tract 11, block group 12; the parts files
 carry separately: county FIPS 3, place FIPS 5, tract code 6. Loaders pad with `ingest.pad` (SQL)
-or `str.zfill` (Python); staging macros put parts together or take them apart.
+or `str.zfill` (Python); staging models put parts together or take them apart.
 """
 
 import csv
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dbt_sql import render
+from dbt_sql import model_sql
 from orchestration.files.bytes import SourceFileError
 from orchestration.ingestion.loading import check_geoids, load_source, pad
 from orchestration.sources import geography, urban_metrics
@@ -90,11 +90,11 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         csv.writer(handle).writerows([header, *rows])
 
 
-def load_and_stage(con, spec, home: Path, macro_call: str) -> list[tuple]:
-    """The real loader (read, pad, check) into raw, then the staging macro on it, in DuckDB."""
+def load_and_stage(con, spec, home: Path, model: str) -> list[tuple]:
+    """The real loader (read, pad, check) into raw, then the staging model on it, in DuckDB."""
     load_source(spec, con, home)
     con.execute(f"create or replace view {spec.table} as select * from raw.{spec.table}")
-    return con.execute(render(macro_call)).fetchall()
+    return con.execute(model_sql(f"staging/{model}.sql")).fetchall()
 
 
 @settings(max_examples=40)
@@ -105,7 +105,7 @@ def test_tracts_and_places_survive_a_file_that_dropped_their_leading_zeros(con, 
     spec = geography.tract_place(2010)
     write_csv(source_dir / spec.path, ["TRACTID", "TR_VINTAGE", "PLACEID", "PLACE", "PLACE_TYPE", "STATE", "COUNTY"],
               [[int(f"{s}{c:03d}{t:06d}"), 2010, p, "Somewhere", "city", "XX", "Some County"] for s, c, t, p in rows])
-    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "{{ stg_geography__tract_place(2010) }}")
+    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "geography/stg_geography__tract_place_2010")
     assert [(r[0], r[2], r[3], r[7]) for r in staged] == [
         (f"{s:02d}{c:03d}{t:06d}", f"{s:02d}{p:05d}", f"{p:05d}", f"{s:02d}{c:03d}") for s, c, t, p in rows]
 
@@ -116,7 +116,7 @@ def test_tract_centres_put_state_and_county_together(con, source_dir, tmp_path_f
     spec = geography.tract_centers(2020)
     write_csv(source_dir / spec.path, ["STATEFP", "COUNTYFP", "TRACTCE", "GEOID", "POPULATION", "LATITUDE", "LONGITUDE"],
               [[s, c, t, int(f"{s}{c:03d}{t:06d}"), 1000, 36.1, -95.9] for s, c, t in rows])
-    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "{{ stg_geography__tract_centers(2020) }}")
+    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "geography/stg_geography__tract_centers_2020")
     assert [(r[0], r[1], r[2]) for r in staged] == [
         (f"{s:02d}{c:03d}{t:06d}", f"{s:02d}{c:03d}", f"{s:02d}") for s, c, t in rows]
 
@@ -128,7 +128,7 @@ def test_urban_places_are_state_and_place_fips(con, source_dir, tmp_path_factory
     income = ["pctl_income_20", "pctl_income_50", "pctl_income_80"]
     write_csv(source_dir / spec.path, ["year", "state", "place", *income, *(f"{c}_quality" for c in income)],
               [[2021, s, p, 25000, 50000, 90000, 1, 1, 2] for s, p in rows])
-    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "{{ stg_urban__place_metrics('urban_income') }}")
+    staged = load_and_stage(con, spec, tmp_path_factory.getbasetemp(), "urban/stg_urban__income")
     assert [r[0] for r in staged] == [f"{s:02d}{p:05d}" for s, p in rows]
 
 

@@ -75,7 +75,7 @@ KEY_LIKE = [re.compile(pattern) for pattern in (
     rb"sk-[0-9a-z]{32,}",  # API secret key
 )] + [re.compile(re.escape(name) + rb"[\"']?[ \t]*[:=][ \t]*[\"'][^\s\"'/]{12,}[\"']")  # NAME = "value"
       for name in (b"_key", b"apikey", b"secret", b"token", b"password", b"passwd")]
-# Published on purpose (README, "Running with real uploads"): it only ever pseudonymises the
+# Published on purpose (docs/pilot-data-contract.md, "Running with real uploads"): it only ever pseudonymises the
 # bundled synthetic pilots, and real uploads refuse it.
 ALLOWED = {privacy.DEVELOPMENT_KEY.encode()}
 

@@ -11,7 +11,7 @@ import duckdb
 
 RUNS = 20
 
-# (name, SQL): what the README and the briefs ask of the marts.
+# (name, SQL): what docs/analysts.md and the briefs ask of the marts.
 QUERIES = [
     ("registry cities ranked by upward mobility", """
         select m.city_name, m.state, round(m.estimate) as household_income_at_35,

@@ -1,7 +1,7 @@
 -- The version of each registered pilot's inputs: the upload files its city has had accepted and
 -- the pilot's rows in the program registry. The other pilot models are incremental with one
 -- pilot as the unit: a run rebuilds only the pilots whose version changed (see pilots_to_build).
-{{ config(materialized='table') }}
+-- This model itself is a table, rebuilt whole by every run (dbt_project.yml).
 
 with files as (
     select city_geoid, {{ ordered_string_agg('sha256', "','", 'sha256') }} as file_hashes

@@ -1,1 +1,8 @@
-{{ stg_urban__place_metrics('c2c_employment_race', has_subgroups=true, source_name='cradle_to_career') }}
+with source as (select * from {{ source('cradle_to_career', 'c2c_employment_race') }}),
+
+renamed as (
+    select {{ urban_place_columns() }}
+    from source
+)
+
+select * from renamed

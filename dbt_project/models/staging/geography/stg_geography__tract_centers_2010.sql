@@ -1,1 +1,8 @@
-{{ stg_geography__tract_centers(2010) }}
+with source as (select * from {{ source('geography', 'geo_tract_centers_2010') }}),
+
+renamed as (
+    select {{ tract_centers_columns() }}
+    from source
+)
+
+select * from renamed

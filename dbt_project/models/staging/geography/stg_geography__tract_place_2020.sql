@@ -1,1 +1,8 @@
-{{ stg_geography__tract_place(2020) }}
+with source as (select * from {{ source('geography', 'geo_tract_place_2020') }}),
+
+renamed as (
+    select {{ tract_place_columns() }}
+    from source
+)
+
+select * from renamed

@@ -1,5 +1,3 @@
-with source as (
-    select * from {{ source('pilots', 'pilot_files') }}
-)
+with source as (select * from {{ source('pilots', 'pilot_files') }})
 
 select * from source

@@ -1,6 +1,8 @@
 -- The loader types the columns its source declares; the file a row came from stays in raw.
-with source as (
-    select * from {{ source('pilots', 'pilot_participants') }}
+with source as (select * from {{ source('pilots', 'pilot_participants') }}),
+
+renamed as (
+    select {{ star_except(['source_file']) }} from source
 )
 
-select {{ star_except(['source_file']) }} from source
+select * from renamed

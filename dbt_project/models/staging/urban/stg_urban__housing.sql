@@ -1,1 +1,8 @@
-{{ stg_urban__place_metrics('urban_housing', has_subgroups=true) }}
+with source as (select * from {{ source('urban', 'urban_housing') }}),
+
+renamed as (
+    select {{ urban_place_columns() }}
+    from source
+)
+
+select * from renamed

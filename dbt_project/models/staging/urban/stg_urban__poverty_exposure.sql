@@ -1,1 +1,8 @@
-{{ stg_urban__place_metrics('urban_poverty_exposure') }}
+with source as (select * from {{ source('urban', 'urban_poverty_exposure') }}),
+
+renamed as (
+    select {{ urban_place_columns() }}
+    from source
+)
+
+select * from renamed

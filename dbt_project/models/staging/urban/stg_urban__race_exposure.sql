@@ -1,1 +1,8 @@
-{{ stg_urban__place_metrics('urban_race_exposure') }}
+with source as (select * from {{ source('urban', 'urban_race_exposure') }}),
+
+renamed as (
+    select {{ urban_place_columns() }}
+    from source
+)
+
+select * from renamed

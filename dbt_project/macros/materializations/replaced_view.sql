@@ -1,4 +1,4 @@
-{% materialization view, adapter='duckdb' %}
+{% materialization replaced_view, adapter='duckdb' %}
   {% call replaced_in_one_statement('view') -%}
     create or replace view {{ this }} as (
       {{ sql }}

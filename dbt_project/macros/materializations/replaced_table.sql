@@ -1,5 +1,5 @@
 {#- A mart whose contract is enforced is created with its columns and constraints, then filled. -#}
-{% materialization table, adapter='duckdb' %}
+{% materialization replaced_table, adapter='duckdb' %}
   {% call replaced_in_one_statement('table') -%}
     {% if config.get('contract').enforced %}
       {{ get_assert_columns_equivalent(sql) }}
