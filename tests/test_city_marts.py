@@ -119,6 +119,7 @@ def test_peer_set_is_half_to_twice_the_city_population(warehouse_sql):
     count_peers, population = warehouse_sql.execute("""
         select count_peers, population from marts.city_peer_comparison
         where city_geoid = '2622000' and metric = 'share_employed' and year = 2023 and subgroup = 'All'
+          and peer_set = 'population'
     """).fetchone()
     expected = warehouse_sql.execute("""
         select count(*) from staging.stg_urban__employment e join staging.stg_census__place_population p using (place_geoid, year)
