@@ -14,10 +14,14 @@ outcomes as (
     where race = 'pooled' and gender = 'pooled' and parent_pctile = 25 and not is_excluded_from_means
 ),
 
+releases as (
+    select distinct acs_vintage from {{ ref('int_tract_conditions') }}
+),
+
 tract_rows as (
     select
         place_tracts.city_geoid,
-        conditions.acs_vintage,
+        releases.acs_vintage,
         outcomes.outcome,
         place_tracts.tract_geoid,
         outcomes.estimate,
@@ -26,7 +30,11 @@ tract_rows as (
         {%- endfor %}
     from place_tracts
     inner join outcomes on outcomes.tract_geoid = place_tracts.tract_geoid
-    inner join {{ ref('int_tract_conditions') }} as conditions on conditions.tract_geoid = place_tracts.tract_geoid
+    cross join releases
+    -- A tract the ACS files lack still counts towards the place's tracts with estimates.
+    left join {{ ref('int_tract_conditions') }} as conditions
+        on conditions.tract_geoid = place_tracts.tract_geoid
+        and conditions.acs_vintage = releases.acs_vintage
 ),
 
 counted as (
