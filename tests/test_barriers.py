@@ -210,7 +210,7 @@ def test_priority_tracts_are_lowest_opportunity_and_most_deprived(warehouse_sql)
     assert (tracts.is_priority == expected.fillna(False)).all() and tracts.is_priority.sum() > 5
     with_children = tracts.dropna(subset=["count_children_tract"]).iloc[0]
     assert with_children.precision_note == (
-        f"no standard error published; the tract's estimates rest on {int(with_children.count_children_tract)} children")
+        f"no standard error published; the estimates of the tract rest on {int(with_children.count_children_tract)} children")
     places = warehouse_sql.execute("select count(distinct city_geoid) from marts.tract_opportunity").fetchone()[0]
     assert places > 5000  # every place, not only the registry cities
 

@@ -129,7 +129,7 @@ select
     cast(count_children_tract as integer) as count_children_tract,
     case
         when se is not null then 'standard error published'
-        when count_children_tract is not null then 'no standard error published; the tract''s estimates rest on '
+        when count_children_tract is not null then 'no standard error published; the estimates of the tract rest on '
             || cast(cast(count_children_tract as integer) as {{ string_type() }}) || ' children'
         else 'no standard error published'
     end as precision_note,
@@ -140,6 +140,6 @@ select
     coalesce(quintile_in_city <= {{ var('priority_max_opportunity_quintile') }}
         and deprivation_quintile_in_city >= {{ var('priority_min_deprivation_quintile') }}, false) as is_priority,
     'quintile_in_city <= {{ var('priority_max_opportunity_quintile') }} and deprivation_quintile_in_city >= '
-        || '{{ var('priority_min_deprivation_quintile') }}: among the place''s lowest-opportunity tracts on this outcome '
+        || '{{ var('priority_min_deprivation_quintile') }}: among the lowest-opportunity tracts of the place on this outcome '
         || 'and its most deprived tracts on the deprivation index (ACS 2014-2018)' as priority_rule
 from ranked
