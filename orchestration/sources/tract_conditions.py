@@ -9,7 +9,8 @@ read from the files as their publishers distribute them.
 None of the files publishes a margin of error.
 """
 
-from orchestration.ingest import SourceFile, SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import SourceFile, pad
 
 GROUP = "tract_conditions"
 DEP_INDEX = ("Brokamp et al. (2019), community deprivation index, repository geomarker-io/dep_index (GPL-3); "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration import published
+from orchestration.analysts import published
 
 
 def progress(message: str) -> None:
@@ -58,7 +58,7 @@ def run_sql(args) -> int:
 
 
 def run_export(args) -> int:
-    from orchestration.export import export
+    from orchestration.analysts.export import export
 
     written = export(Path(args.directory), args.format, on_step=progress)
     print(f"{len(written)} files in {Path(args.directory).resolve()}")
@@ -66,7 +66,7 @@ def run_export(args) -> int:
 
 
 def run_brief(args) -> int:
-    from orchestration.brief import write_brief
+    from orchestration.analysts.brief import write_brief
 
     target = write_brief(args.city, args.format, Path(args.output) if args.output else None,
                          sections=args.section, on_step=progress)
@@ -75,7 +75,7 @@ def run_brief(args) -> int:
 
 
 def run_status(args) -> int:
-    from orchestration.status import report
+    from orchestration.analysts.status import report
 
     print(report())
     return 0

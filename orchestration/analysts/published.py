@@ -13,7 +13,6 @@ from typing import ContextManager, Iterator
 import duckdb
 
 from orchestration import settings
-from orchestration.quality.baseline import published_db
 
 LOCKED_DOWN = {
     "enable_external_access": False,
@@ -28,7 +27,7 @@ class NotPublished(RuntimeError):
 
 
 def path() -> Path:
-    return published_db(settings.mobility_home())
+    return settings.published_db(settings.mobility_home())
 
 
 @contextmanager

@@ -11,3 +11,8 @@ def text(value: str) -> str:
 
 def path(file: Path) -> str:
     return text(Path(file).as_posix())
+
+
+def identifier(name: str) -> str:
+    """A DuckDB identifier: double-quoted, quotes inside doubled."""
+    return '"' + name.replace('"', '""') + '"'

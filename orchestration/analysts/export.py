@@ -13,8 +13,9 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from orchestration import declarations, published, sql
-from orchestration.quality.declared import quoted
+from orchestration.analysts import published
+from orchestration.declarations.dbt_manifest import model_columns
+from orchestration.files import sql
 
 # The target path is the user's: it goes to DuckDB's writers as a value, never into SQL text.
 WRITERS = {"parquet": lambda relation, path: relation.write_parquet(path),
@@ -64,7 +65,7 @@ def urban_column(metric: str, suffix: str) -> str:
 def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     """One column per metric and suffix, from the long rows (one row per key and metric)."""
     metrics = [m for (m,) in con.execute(f"select distinct metric from ({spec['rows']}) order by 1").fetchall()]
-    columns = [f"max({source}) filter (where metric = {sql.text(metric)}) as {quoted(urban_column(metric, suffix))}"
+    columns = [f"max({source}) filter (where metric = {sql.text(metric)}) as {sql.identifier(urban_column(metric, suffix))}"
                for metric in metrics for suffix, source in spec["columns"].items()]
     keys = ", ".join(spec["keys"])
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"
@@ -75,7 +76,7 @@ def dictionary(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.DataFrame
     the dbt docs, where each is declared once)."""
     rows = []
     for mart in marts:
-        documented = declarations.model_columns(mart)
+        documented = model_columns(mart)
         types = con.execute("select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
                             "and table_name = ? order by column_index", [mart]).fetchall()
         for column, data_type in types:
@@ -101,7 +102,7 @@ def export(directory: Path, fmt: str, on_step: Callable[[str], None] = lambda _:
         marts = published.mart_tables(con)
         steps = len(marts) + len(URBAN_FILES) + 1
         for number, mart in enumerate(marts, start=1):
-            query = f"select * from marts.{quoted(mart)}"
+            query = f"select * from marts.{sql.identifier(mart)}"
             written[mart] = copy(con, query, directory / f"{mart}.{fmt}", fmt)
             on_step(f"[{number}/{steps}] marts.{mart}: {written[mart]:,} rows")
         for number, (name, spec) in enumerate(URBAN_FILES.items(), start=len(marts) + 1):
