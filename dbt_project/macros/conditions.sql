@@ -79,3 +79,12 @@
         else {{ column }}
     end
 {%- endmacro %}
+
+{# A column as a z-score (sample standard deviation) across the rows flagged `is_complete`;
+   null on the other rows. #}
+{% macro complete_case_zscore(column) -%}
+    case when is_complete then
+        ({{ column }} - avg(case when is_complete then {{ column }} end) over ())
+            / stddev_samp(case when is_complete then {{ column }} end) over ()
+    end
+{%- endmacro %}

@@ -60,9 +60,6 @@ flagged as (
 select
     *,
     {%- for column in ['observed'] + conditions %}
-    case when is_complete then
-        ({{ column }} - avg(case when is_complete then {{ column }} end) over ())
-            / stddev_samp(case when is_complete then {{ column }} end) over ()
-    end as {{ column }}_z{% if not loop.last %},{% endif %}
+    {{ complete_case_zscore(column) }} as {{ column }}_z{% if not loop.last %},{% endif %}
     {%- endfor %}
 from flagged

@@ -41,8 +41,15 @@ cities as (
     inner join {{ ref('dim_city') }} as registry on registry.city_geoid = metric_populations.place_geoid
 ),
 
-population_peers as (
+peer_sets as (
+    select 'population' as peer_set
+    union all
+    select 'similar_conditions' as peer_set
+),
+
+peer_rows as (
     select
+        peer_sets.peer_set,
         cities.place_geoid as city_geoid,
         cities.metric,
         cities.year,
@@ -52,40 +59,20 @@ population_peers as (
         candidates.value,
         candidates.se
     from cities
+    cross join peer_sets
     inner join metric_populations as candidates
         on candidates.metric = cities.metric
         and candidates.year = cities.year
         and candidates.subgroup_type = cities.subgroup_type
         and candidates.subgroup = cities.subgroup
         and candidates.place_geoid <> cities.place_geoid
-        and candidates.population between cities.population / {{ var('peer_population_ratio') }}
-            and cities.population * {{ var('peer_population_ratio') }}
-),
-
-similar_peers as (
-    select
-        cities.place_geoid as city_geoid,
-        cities.metric,
-        cities.year,
-        cities.subgroup_type,
-        cities.subgroup,
-        candidates.place_geoid as peer_geoid,
-        candidates.value,
-        candidates.se
-    from cities
-    inner join {{ ref('city_similar_places') }} as similar_places on similar_places.city_geoid = cities.place_geoid
-    inner join metric_populations as candidates
-        on candidates.place_geoid = similar_places.similar_geoid
-        and candidates.metric = cities.metric
-        and candidates.year = cities.year
-        and candidates.subgroup_type = cities.subgroup_type
-        and candidates.subgroup = cities.subgroup
-),
-
-peer_rows as (
-    select 'population' as peer_set, * from population_peers
-    union all
-    select 'similar_conditions' as peer_set, * from similar_peers
+    left join {{ ref('city_similar_places') }} as similar_places
+        on similar_places.city_geoid = cities.place_geoid
+        and similar_places.similar_geoid = candidates.place_geoid
+    where (peer_sets.peer_set = 'population'
+            and candidates.population between cities.population / {{ var('peer_population_ratio') }}
+                and cities.population * {{ var('peer_population_ratio') }})
+        or (peer_sets.peer_set = 'similar_conditions' and similar_places.similar_geoid is not null)
 ),
 
 peers as (
@@ -99,12 +86,6 @@ peers as (
             partition by peer_set, city_geoid, metric, year, subgroup_type, subgroup
         ) as count_peers
     from peer_rows
-),
-
-peer_sets as (
-    select 'population' as peer_set
-    union all
-    select 'similar_conditions' as peer_set
 ),
 
 peer_medians as (
