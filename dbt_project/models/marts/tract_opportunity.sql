@@ -1,5 +1,5 @@
--- Every 2010 tract of every place with each Atlas outcome, ranked within its place and placed
--- nationally, beside the tract's ACS 2014-2018 conditions, for targeting. Tracts without an
+-- Every 2010 tract of every place with each Atlas outcome (pooled outcomes outside the registry
+-- cities), ranked within its place and placed nationally, beside the tract's ACS 2014-2018 conditions, for targeting. Tracts without an
 -- estimate for an outcome keep a row with nulls, so a place's tract list is complete for every
 -- outcome it has. A priority tract is in the place's lowest quintiles on the outcome (var
 -- priority_max_opportunity_quintile) and its most deprived quintiles on the deprivation index
@@ -36,10 +36,14 @@ children as (
     from {{ ref('stg_opportunity_insights__tract_race_income_rank') }}
 ),
 
+-- Registry cities get every outcome and subgroup; other places the pooled outcomes (all races
+-- and genders), which keeps the national table to a few outcomes per tract.
 city_outcome_keys as (
     select distinct city_tracts.city_geoid, outcome, race, gender, parent_pctile, unit, source
     from city_tracts
     inner join tract_outcomes on tract_outcomes.tract_geoid = city_tracts.tract_geoid
+    left join {{ ref('dim_city') }} as registry on registry.city_geoid = city_tracts.city_geoid
+    where registry.city_geoid is not null or (tract_outcomes.race = 'pooled' and tract_outcomes.gender = 'pooled')
 ),
 
 neighbourhood_names as (
