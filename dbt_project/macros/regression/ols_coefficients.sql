@@ -10,46 +10,72 @@
 {%- set k = x | length -%}
 {%- set count_params = k + (1 if intercept else 0) -%}
 {%- set regressors = range(1, k + 1) | list -%}
-{#- Index 0 is the intercept in the standardised parameters (its regressor is 1). -#}
+{#- Index 0 is the intercept. -#}
 {%- set parameters = ([0] if intercept else []) + regressors -%}
+{#- The group's values every row carries (max() reads them back). -#}
+{%- set carried = ['ols_r2_tss'] -%}
+{%- for t in parameters %}{% do carried.extend(['ols_b' ~ t, 'ols_vn' ~ t]) %}{% endfor -%}
+{%- for j in regressors %}{% do carried.append('ols_vif' ~ j) %}{% endfor -%}
 with {{ ols_fit_ctes(relation, y, x, group_by, weight, cluster, intercept, tolerance) }},
 
+{#- Sandwich variances, parameter by parameter: var_t = q_t' M q_t with M the meat, the sum of
+    each row's (HC) or each cluster's (cluster) outer product of its score w u z, so var_t is the
+    sum of squares of the rows' or clusters' w u d_t. HC2 and HC3 inflate each squared residual
+    by 1 / (1 - h) and 1 / (1 - h)^2. -#}
 {% if cov_type == 'cluster' -%}
-{#- Cluster-robust meat: the sum over clusters of the outer product of each cluster's score. -#}
 ols_cluster_scores as (
     select
         {% for column in group_by %}{{ column }},
         {% endfor -%}
         ols_cluster,
-        {% for j in parameters -%}
-        sum(ols_w * ols_residual{% if j > 0 %} * ols_z{{ j }}{% endif %}) as ols_score{{ j }}{% if not loop.last %},{% endif %}
+        count(*) as ols_n,
+        sum(ols_w * ols_residual * ols_residual) as ols_ssr,
+        {% for column in carried -%}
+        max({{ column }}) as {{ column }},
+        {% endfor -%}
+        {% for t in parameters -%}
+        sum(ols_w * ols_residual * ols_d{{ t }}) as ols_score{{ t }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from ols_fit
     where ols_in_fit
     group by {% for column in group_by %}{{ column }}, {% endfor %}ols_cluster
 ),
 
-ols_meat as (
+ols_group_fit as (
     select
         {% for column in group_by %}{{ column }},
         {% endfor -%}
-        {% for i in parameters %}{% for j in parameters if j >= i -%}
-        sum(ols_score{{ i }} * ols_score{{ j }}) as ols_meat{{ i }}_{{ j }}{% if not (i == k and j == k) %},{% endif %}
-        {% endfor %}{% endfor %}
+        sum(ols_n) as ols_n,
+        sum(ols_ssr) as ols_ssr,
+        count(*) as ols_count_clusters,
+        {% for column in carried -%}
+        max({{ column }}) as {{ column }},
+        {% endfor -%}
+        {% for t in parameters -%}
+        sum(ols_score{{ t }} * ols_score{{ t }}) as ols_meat{{ t }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from ols_cluster_scores
     {{ ols_group_by('ols_cluster_scores', group_by) }}
 ),
-
-{% elif cov_type != 'nonrobust' -%}
-{#- Heteroskedasticity-robust meat: each row's squared (whitened) residual, inflated by its
-    leverage for HC2 (1 / (1 - h)) and HC3 (1 / (1 - h)^2). -#}
-ols_meat as (
+{%- else %}
+ols_group_fit as (
     select
         {% for column in group_by %}{{ column }},
         {% endfor -%}
-        {% for i in parameters %}{% for j in parameters if j >= i -%}
-        sum(ols_omega{% if i > 0 %} * ols_z{{ i }}{% endif %}{% if j > 0 %} * ols_z{{ j }}{% endif %}) as ols_meat{{ i }}_{{ j }}{% if not (i == k and j == k) %},{% endif %}
-        {% endfor %}{% endfor %}
+        count(*) as ols_n,
+        sum(ols_w * ols_residual * ols_residual) as ols_ssr,
+        {% if cluster -%}
+        count(distinct ols_cluster) as ols_count_clusters,
+        {% endif -%}
+        sum(case when ols_leverage < 1 - {{ tolerance }} then 0 else 1 end) as ols_count_full_leverage,
+        {% for column in carried -%}
+        max({{ column }}) as {{ column }}{% if not loop.last or cov_type != 'nonrobust' %},{% endif %}
+        {% endfor -%}
+        {% if cov_type != 'nonrobust' -%}
+        {% for t in parameters -%}
+        sum(ols_omega * ols_d{{ t }} * ols_d{{ t }}) as ols_meat{{ t }}{% if not loop.last %},{% endif %}
+        {% endfor -%}
+        {% endif %}
     from (
         select
             ols_fit.*,
@@ -62,64 +88,29 @@ ols_meat as (
     ) as ols_weighted_residuals
     {{ ols_group_by('ols_weighted_residuals', group_by) }}
 ),
+{%- endif %}
 
-{% endif -%}
-
-{#- Per term, its coefficient as a linear combination e'g of the standardised parameters g, and
-    q = A e with A the inverse of their cross-product matrix: var = sigma^2 e'q (nonrobust) or
-    q' M q (sandwich, M the meat). -#}
-ols_term_vectors as (
-    select
-        {{ ols_group_columns('ols_estimates', group_by) }}ols_estimates.ols_n,
-        ols_estimates.ols_r2_tss as ols_tss,
-        ols_fit_summary.ols_ssr,
-        ols_fit_summary.ols_count_full_leverage,
-        {% if cluster %}ols_fit_summary.ols_count_clusters,
-        {% endif -%}
-        case ols_terms.ols_t{% if intercept %} when 0 then 'intercept'{% endif %}{% for column in x %} when {{ loop.index }} then '{{ column }}'{% endfor %} end as term,
-        case ols_terms.ols_t{% for t in parameters %} when {{ t }} then ols_estimates.ols_b{{ t }}{% endfor %} end as estimate,
-        case ols_terms.ols_t{% for j in regressors %} when {{ j }} then ols_estimates.ols_vif{{ j }}{% endfor %} end as vif,
-        {% if intercept -%}
-        case ols_terms.ols_t when 0 then 1 else 0 end as ols_e0,
-        case ols_terms.ols_t when 0 then 1 / ols_estimates.ols_sw else 0 end as ols_q0,
-        {% endif -%}
-        {% for l in regressors -%}
-        case ols_terms.ols_t
-            {% if intercept %}when 0 then -ols_estimates.ols_m{{ l }} / ols_estimates.ols_s{{ l }}{% endif %}
-            when {{ l }} then 1 / ols_estimates.ols_s{{ l }}
-            else 0
-        end as ols_e{{ l }},
-        case ols_terms.ols_t
-            {% if intercept %}when 0 then -({% for m in regressors %}{% if not loop.first %} + {% endif %}ols_estimates.{{ ols_entry('ols_a', l, m) }} * ols_estimates.ols_m{{ m }} / ols_estimates.ols_s{{ m }}{% endfor %}){% endif %}
-            {% for j in regressors %}when {{ j }} then ols_estimates.{{ ols_entry('ols_a', l, j) }} / ols_estimates.ols_s{{ j }}
-            {% endfor -%}
-        end as ols_q{{ l }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from ols_estimates
-    inner join ols_fit_summary
-        on {{ ols_same_group('ols_estimates', 'ols_fit_summary', group_by) }}
-    cross join (
-        values {% for t in parameters %}({{ t }}){% if not loop.last %}, {% endif %}{% endfor %}
-    ) as ols_terms (ols_t)
-),
-
+{#- nonrobust: sigma^2 (X'WX)^-1; HC1 scales by n / (n - k), cluster by statsmodels' default
+    G / (G - 1) * (n - 1) / (n - k). -#}
 ols_terms as (
     select
-        ols_term_vectors.*,
+        ols_group_fit.*,
+        case ols_term_index.ols_t{% if intercept %} when 0 then 'intercept'{% endif %}{% for column in x %} when {{ loop.index }} then '{{ column }}'{% endfor %} end as term,
+        case ols_term_index.ols_t{% for t in parameters %} when {{ t }} then ols_b{{ t }}{% endfor %} end as estimate,
+        case ols_term_index.ols_t{% for j in regressors %} when {{ j }} then ols_vif{{ j }}{% endfor %} end as vif,
         case when ols_n > {{ count_params }}{% if cov_type == 'cluster' %} and ols_count_clusters > 1{% endif %} then
-            {% if cov_type == 'nonrobust' -%}
-            ols_ssr / (ols_n - {{ count_params }}) * ({% for j in parameters %}{% if not loop.first %} + {% endif %}ols_e{{ j }} * ols_q{{ j }}{% endfor %})
-            {%- else -%}
-            {%- if cov_type == 'HC1' %}ols_n / (ols_n - {{ count_params }}) * {% endif -%}
-            {%- if cov_type == 'cluster' %}ols_count_clusters / (ols_count_clusters - 1) * (ols_n - 1) / (ols_n - {{ count_params }}) * {% endif -%}
-            ({{ ols_quadratic_form('ols_q', 'ols_meat', parameters) }})
+            {%- if cov_type == 'nonrobust' %}
+            ols_ssr / (ols_n - {{ count_params }}) * case ols_term_index.ols_t{% for t in parameters %} when {{ t }} then ols_vn{{ t }}{% endfor %} end
+            {%- else %}
+            {% if cov_type == 'HC1' %}ols_n / (ols_n - {{ count_params }}) * {% endif -%}
+            {% if cov_type == 'cluster' %}ols_count_clusters / (ols_count_clusters - 1) * (ols_n - 1) / (ols_n - {{ count_params }}) * {% endif -%}
+            case ols_term_index.ols_t{% for t in parameters %} when {{ t }} then ols_meat{{ t }}{% endfor %} end
             {%- endif %}
         end as ols_variance
-    from ols_term_vectors
-    {% if cov_type != 'nonrobust' -%}
-    inner join ols_meat
-        on {{ ols_same_group('ols_term_vectors', 'ols_meat', group_by) }}
-    {%- endif %}
+    from ols_group_fit
+    cross join (
+        values {% for t in parameters %}({{ t }}){% if not loop.last %}, {% endif %}{% endfor %}
+    ) as ols_term_index (ols_t)
 )
 
 select
@@ -134,7 +125,7 @@ select
     ols_n as count_obs,
     {{ count_params }} as count_params,
     ols_n - {{ count_params }} as df_resid,
-    case when ols_tss > 0 then 1 - ols_ssr / ols_tss end as r_squared,
+    case when ols_r2_tss > 0 then 1 - ols_ssr / ols_r2_tss end as r_squared,
     case when ols_n > {{ count_params }} then sqrt(ols_ssr / (ols_n - {{ count_params }})) end as rmse,
     vif{% if cluster %},
     ols_count_clusters as count_clusters{% endif %}

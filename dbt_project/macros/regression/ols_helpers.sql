@@ -6,14 +6,14 @@
     {%- if not group_by %}1 = 1{% endif -%}
 {%- endmacro %}
 
-{# `relation.column, ...` of the group keys, with a trailing comma when there are any. #}
-{% macro ols_group_columns(relation, group_by) -%}
-    {%- for column in group_by %}{{ relation }}.{{ column }}, {% endfor -%}
-{%- endmacro %}
-
 {# `group by relation.column, ...` of the group keys; nothing without keys (one group). #}
 {% macro ols_group_by(relation, group_by) -%}
     {%- if group_by %}group by {% for column in group_by %}{{ relation }}.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}{% endif -%}
+{%- endmacro %}
+
+{# `over (...)` of a window over the whole group. #}
+{% macro ols_over_group(group_by) -%}
+    over ({% if group_by %}partition by {{ group_by | join(', ') }}{% endif %})
 {%- endmacro %}
 
 {# Name of the (i, j) entry of a symmetric matrix stored as its upper triangle. #}
