@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import pandas as pd
 
 from orchestration.analysts import published
-from orchestration.declarations.dbt_manifest import model_columns
 from orchestration.files import sql
 
 # The target path is the user's: it goes to DuckDB's writers as a value, never into SQL text.
@@ -71,19 +69,15 @@ def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"
 
 
-def dictionary(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.DataFrame:
-    """Every column of every mart: its type (from the file) and its description and unit (from
-    the dbt docs, where each is declared once)."""
-    rows = []
-    for mart in marts:
-        documented = model_columns(mart)
-        types = con.execute("select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
-                            "and table_name = ? order by column_index", [mart]).fetchall()
-        for column, data_type in types:
-            doc = documented.get(column, {"description": "", "meta": {}})
-            rows.append({"table_name": f"marts.{mart}", "column_name": column, "data_type": data_type,
-                         "unit": doc["meta"].get("unit", ""), "description": doc["description"].strip()})
-    return pd.DataFrame(rows)
+# Every column of every mart: its type, unit and description, as the published file carries them
+# (the descriptions are the columns' comments, from the dbt docs).
+DICTIONARY = """select 'marts.' || columns.table_name as table_name, columns.column_name, columns.data_type,
+        coalesce(units.unit, '') as unit, trim(coalesce(columns.comment, '')) as description
+    from duckdb_columns() as columns
+    left join audit.column_units as units
+        on units.table_name = 'marts.' || columns.table_name and units.column_name = columns.column_name
+    where columns.schema_name = 'marts'
+    order by columns.table_name, columns.column_index"""
 
 
 def copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, fmt: str) -> int:
@@ -108,8 +102,6 @@ def export(directory: Path, fmt: str, on_step: Callable[[str], None] = lambda _:
         for number, (name, spec) in enumerate(URBAN_FILES.items(), start=len(marts) + 1):
             written[name] = copy(con, urban_select(con, spec), directory / f"{name}.{fmt}", fmt)
             on_step(f"[{number}/{steps}] {name}: {written[name]:,} rows")
-        columns = dictionary(con, marts)
-        con.register("data_dictionary", columns)
-        written["data_dictionary"] = copy(con, "select * from data_dictionary", directory / f"data_dictionary.{fmt}", fmt)
+        written["data_dictionary"] = copy(con, DICTIONARY, directory / f"data_dictionary.{fmt}", fmt)
         on_step(f"[{steps}/{steps}] data_dictionary: {written['data_dictionary']:,} columns described")
     return written
