@@ -69,25 +69,6 @@ def test_county_official_estimates_keep_their_se(warehouse_sql):
     assert (estimate, se) == published and lb == pytest.approx(published[0] - 1.96 * published[1])
 
 
-def test_correlate_matches_pearson_and_fisher_interval(warehouse_sql):
-    pairs = warehouse_sql.execute("""
-        select o.estimate, c.value from marts.tract_opportunity o
-        join intermediate.int_tract_characteristics c on c.tract_geoid = o.tract_geoid and c.characteristic = 'mean_household_income_2000'
-        where o.city_geoid = '4075000' and o.outcome = 'household_income_at_35_p25' and o.estimate is not null
-    """).fetchall()
-    n = len(pairs)
-    xs, ys = zip(*pairs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    r = sum((x - mx) * (y - my) for x, y in pairs) / math.sqrt(sum((x - mx) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys))
-    row = warehouse_sql.execute("""
-        select count_tracts, r, r_lb, r_ub from marts.city_mobility_correlates
-        where city_geoid = '4075000' and outcome = 'household_income_at_35_p25' and characteristic = 'mean_household_income_2000'
-    """).fetchone()
-    half = 1.96 / math.sqrt(n - 3)
-    assert row == pytest.approx((n, r, math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half)))
-    assert n == 122
-
-
 def test_census_proportion_moe_follows_the_acs_handbook(warehouse_sql):
     tracts = warehouse_sql.execute("""
         select h.fraction_poverty, h.fraction_poverty_moe, h.n_pop, h.n_pop_moe
@@ -121,6 +102,7 @@ def test_peer_set_is_half_to_twice_the_city_population(warehouse_sql):
     count_peers, population = warehouse_sql.execute("""
         select count_peers, population from marts.city_peer_comparison
         where city_geoid = '2622000' and metric = 'share_employed' and year = 2023 and subgroup = 'All'
+          and peer_set = 'population'
     """).fetchone()
     expected = warehouse_sql.execute("""
         select count(*) from staging.stg_urban__employment e join staging.stg_census__place_population p using (place_geoid, year)

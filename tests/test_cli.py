@@ -161,13 +161,14 @@ def test_status_reports_publication_freshness_uploads_and_checks(build_run, buil
     assert any(line.split()[:2] == ["fresh", "publish"] for line in lines)
     assert "  Tulsa (4075000)                     1            1" in lines
     assert "  Racine (5566000)                    0            0" in lines
-    # The three known warnings of the bundled data, listed first; every other check passed.
+    # The four known warnings of the bundled data, listed first; every other check passed.
     after = lines[lines.index(next(line for line in lines if line.startswith("Checks: "))) + 1:]
     checks = [line.split() for line in after if line.split()[0] in ("passed", "WARN", "ERROR")]
-    assert [c[:2] for c in checks[:3]] == [["WARN", "marts/what_works"], ["WARN", "raw/atlas_tract_household_income"],
+    assert [c[:2] for c in checks[:4]] == [["WARN", "marts/tract_opportunity"], ["WARN", "marts/what_works"],
+                                           ["WARN", "raw/atlas_tract_household_income"],
                                            ["WARN", "raw/census_hamilton_acs_measures"]]
-    assert len(checks) > 40 and all(c[0] == "passed" for c in checks[3:])
-    assert after[1].strip().startswith("[warning] published pilot evidence comes from real data")
+    assert len(checks) > 40 and all(c[0] == "passed" for c in checks[4:])
+    assert after[1].strip().startswith("[warning] tract household income below $1M")
 
 
 def test_freshness_follows_the_weekly_policy():

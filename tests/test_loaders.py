@@ -14,7 +14,7 @@ from orchestration.files.bytes import SourceFileError
 from orchestration.ingestion.loading import load_source
 from orchestration.engines.build_file import Warehouse
 from orchestration.settings import SEEDS_DIR
-from orchestration.sources import atlas, county_health_rankings, seda, source_assets
+from orchestration.sources import atlas, county_health_rankings, seda, source_assets, tract_conditions
 from orchestration.sources.census_api import CensusApiClient, response_frame, tract_values
 
 COUNTY_OUTCOMES = next(s for s in atlas.SOURCES if s.table == "atlas_county_outcomes")
@@ -354,3 +354,46 @@ def test_no_configured_official_files_load_empty_tables(warehouse, monkeypatch):
     result = materialize_raw(warehouse, ["chr_county_measures", "seda_county_scores"])
     assert result.success
     assert raw_count(warehouse, "chr_county_measures") == raw_count(warehouse, "seda_county_scores") == 0
+
+
+DEPRIVATION_2018 = next(s for s in tract_conditions.SOURCES if s.table == "tract_deprivation_2018acs")
+ECONOMIC_2018 = next(s for s in tract_conditions.SOURCES if s.table == "tract_economic_2018acs")
+
+
+def test_deprivation_index_loads_from_the_r_data_file_as_distributed(sources, warehouse):
+    copy_source(sources, DEPRIVATION_2018)
+    copy_source(sources, ECONOMIC_2018)
+    assert load(DEPRIVATION_2018, warehouse).rows == 73056
+    load(ECONOMIC_2018, warehouse)
+    con = duckdb.connect(str(warehouse.build_db), read_only=True)
+    try:
+        # Alabama's first tract: the EC03 file dropped its leading zero, the loader pads it back.
+        poverty, percent = con.execute("""
+            select d.fraction_poverty, e.povP from raw.tract_deprivation_2018acs d
+            join raw.tract_economic_2018acs e on e.GEOID = d.census_tract_fips
+            where d.census_tract_fips = '01001020100'
+        """).fetchone()
+    finally:
+        con.close()
+    assert percent / 100 == pytest.approx(poverty, abs=0.0005)
+
+
+def test_broken_r_data_file_names_file_and_rule(sources, warehouse):
+    path = copy_source(sources, DEPRIVATION_2018)
+    path.write_bytes(path.read_bytes()[:5000])  # cut short, as a failed download would be
+    with pytest.raises(SourceFileError) as error:
+        load(DEPRIVATION_2018, warehouse)
+    message = str(error.value)
+    assert str(path) in message and "cannot be read as an R data file" in message and "rule:" in message
+
+
+def test_r_data_file_without_a_declared_column_names_it(sources, warehouse):
+    import pyreadr
+
+    path = sources / DEPRIVATION_2018.path
+    path.parent.mkdir(parents=True)
+    frame = pyreadr.read_r(_seed(DEPRIVATION_2018.path))[None].drop(columns=["fraction_poverty"]).head(50)
+    pyreadr.write_rds(path, frame)
+    with pytest.raises(SourceFileError) as error:
+        load(DEPRIVATION_2018, warehouse)
+    assert "missing required column(s) fraction_poverty" in str(error.value) and str(path) in str(error.value)

@@ -172,19 +172,49 @@ def write_raw_table(
     return Load(table, rows, source, sha256, loaded_at)
 
 
+def read_rds(path: Path):
+    """The one data frame of an R data file (`saveRDS`), as pandas: how some publishers
+    distribute tables (the deprivation index files)."""
+    import pyreadr
+    from pyreadr.custom_errors import LibrdataError, PyreadrError
+
+    try:
+        frames = pyreadr.read_r(str(path))
+    except (LibrdataError, PyreadrError) as error:
+        raise SourceFileError(f"{path}: cannot be read as an R data file: {error} "
+                              "(rule: an R data file (.rds) holding one data frame)") from error
+    if len(frames) != 1:
+        raise SourceFileError(f"{path}: holds {len(frames)} objects (rule: an R data file (.rds) holding one data frame)")
+    return next(iter(frames.values()))
+
+
+def read_incoming(con: duckdb.DuckDBPyConnection, spec: SourceFile, path: Path, home: Path) -> Path:
+    """Read the file into the temporary table `incoming`; returns the file the reader read."""
+    if spec.reader == "rds":
+        con.register("incoming_frame", read_rds(path))
+        con.execute("create or replace temp table incoming as select * from incoming_frame")
+        con.unregister("incoming_frame")
+        return path
+    readable = utf8_readable(path, home / "scratch")
+    # One statement reads the file, into a temporary table whose columns are checked before
+    # the select that pads GEOIDs runs on it: a `describe` of the file would sniff it again.
+    try:
+        con.execute(f"create or replace temp table incoming as select * from {reader_sql(spec, readable)}")
+    except duckdb.Error as exc:
+        reason = (csv_shape_problem(readable) if spec.reader == "csv" else None) or duckdb_reason(exc)
+        raise SourceFileError(f"{path}: cannot be read as {spec.reader.upper()}: {reason}") from exc
+    return readable
+
+
 def load_source(spec: SourceFile, con: duckdb.DuckDBPyConnection, home: Path) -> Load:
     path = settings.source_dir() / spec.path
-    check_text_file(path, f"raw.{spec.table} is loaded from it")
-    readable = utf8_readable(path, home / "scratch")
+    if spec.reader != "rds":
+        check_text_file(path, f"raw.{spec.table} is loaded from it")
+    elif not path.exists():
+        raise SourceFileError(f"{path}: file not found (rule: raw.{spec.table} is loaded from it)")
 
     def create(con: duckdb.DuckDBPyConnection) -> None:
-        # One statement reads the file, into a temporary table whose columns are checked before
-        # the select that pads GEOIDs runs on it: a `describe` of the file would sniff it again.
-        try:
-            con.execute(f"create or replace temp table incoming as select * from {reader_sql(spec, readable)}")
-        except duckdb.Error as exc:
-            reason = (csv_shape_problem(readable) if spec.reader == "csv" else None) or duckdb_reason(exc)
-            raise SourceFileError(f"{path}: cannot be read as {spec.reader.upper()}: {reason}") from exc
+        readable = read_incoming(con, spec, path, home)
         check_columns(con, spec, "incoming", path, readable)
         check_numbers(con, spec, "incoming", path)
         con.execute(f"create or replace table raw.{spec.table} as select {spec.select} from incoming where {spec.where}")

@@ -1,7 +1,9 @@
 -- Each registry city against the national reference set (the 486 places of 75k+ people the
 -- Urban Institute covers) for every Urban metric, year and subgroup.
--- Peers: reference places, other than the city, whose population that year is between half
--- and twice the city's (var peer_population_ratio). A standard error is (ub - lb) / 3.92
+-- Two peer sets, each its own row (`peer_set`): `population`, reference places other than the
+-- city whose population that year is between half and twice the city's (var
+-- peer_population_ratio); `similar_conditions`, the city's nearest places on its conditions
+-- (city_similar_places). A standard error is (ub - lb) / 3.92
 -- where 95% bounds are published; the peer median's is that of the peer (or mean of the two
 -- peers) at the median. The difference "exceeds the combined uncertainty" when
 -- |city - peer median| > 1.96 * sqrt(se_city^2 + se_peer_median^2); null where either has no
@@ -39,35 +41,56 @@ cities as (
     inner join {{ ref('dim_city') }} as registry on registry.city_geoid = metric_populations.place_geoid
 ),
 
-peers as (
+peer_sets as (
+    select 'population' as peer_set
+    union all
+    select 'similar_conditions' as peer_set
+),
+
+peer_rows as (
     select
+        peer_sets.peer_set,
         cities.place_geoid as city_geoid,
         cities.metric,
         cities.year,
         cities.subgroup_type,
         cities.subgroup,
+        candidates.place_geoid as peer_geoid,
         candidates.value,
-        candidates.se,
-        row_number() over (
-            partition by cities.place_geoid, cities.metric, cities.year, cities.subgroup_type, cities.subgroup
-            order by candidates.value, candidates.place_geoid
-        ) as position,
-        count(*) over (
-            partition by cities.place_geoid, cities.metric, cities.year, cities.subgroup_type, cities.subgroup
-        ) as count_peers
+        candidates.se
     from cities
+    cross join peer_sets
     inner join metric_populations as candidates
         on candidates.metric = cities.metric
         and candidates.year = cities.year
         and candidates.subgroup_type = cities.subgroup_type
         and candidates.subgroup = cities.subgroup
         and candidates.place_geoid <> cities.place_geoid
-        and candidates.population between cities.population / {{ var('peer_population_ratio') }}
-            and cities.population * {{ var('peer_population_ratio') }}
+    left join {{ ref('city_similar_places') }} as similar_places
+        on similar_places.city_geoid = cities.place_geoid
+        and similar_places.similar_geoid = candidates.place_geoid
+    where (peer_sets.peer_set = 'population'
+            and candidates.population between cities.population / {{ var('peer_population_ratio') }}
+                and cities.population * {{ var('peer_population_ratio') }})
+        or (peer_sets.peer_set = 'similar_conditions' and similar_places.similar_geoid is not null)
+),
+
+peers as (
+    select
+        *,
+        row_number() over (
+            partition by peer_set, city_geoid, metric, year, subgroup_type, subgroup
+            order by value, peer_geoid
+        ) as position,
+        count(*) over (
+            partition by peer_set, city_geoid, metric, year, subgroup_type, subgroup
+        ) as count_peers
+    from peer_rows
 ),
 
 peer_medians as (
     select
+        peer_set,
         city_geoid,
         metric,
         year,
@@ -82,7 +105,7 @@ peer_medians as (
                 / count(*) filter (where position in ({{ integer_divide('(count_peers + 1)', 2) }}, {{ integer_divide('count_peers', 2) }} + 1))
         end as peer_median_se
     from peers
-    group by city_geoid, metric, year, subgroup_type, subgroup
+    group by peer_set, city_geoid, metric, year, subgroup_type, subgroup
 )
 
 select
@@ -100,6 +123,7 @@ select
     cities.quality,
     cities.pctl_national,
     cities.population,
+    peer_sets.peer_set,
     coalesce(peer_medians.count_peers, 0) as count_peers,
     peer_medians.peer_median,
     peer_medians.peer_median_se,
@@ -110,8 +134,10 @@ select
     end as difference_exceeds_uncertainty,
     cities.source
 from cities
+cross join peer_sets
 left join peer_medians
-    on peer_medians.city_geoid = cities.place_geoid
+    on peer_medians.peer_set = peer_sets.peer_set
+    and peer_medians.city_geoid = cities.place_geoid
     and peer_medians.metric = cities.metric
     and peer_medians.year = cities.year
     and peer_medians.subgroup_type = cities.subgroup_type

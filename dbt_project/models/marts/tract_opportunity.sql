@@ -1,6 +1,9 @@
--- Every 2010 tract of every registry city with each Atlas outcome, ranked within its city and
--- placed nationally. Tracts without an estimate for an outcome keep a row with nulls, so a
--- city's tract list is complete for every outcome it has.
+-- Every 2010 tract of every place with each Atlas outcome (pooled outcomes outside the registry
+-- cities), ranked within its place and placed nationally, beside the tract's ACS 2014-2018 conditions, for targeting. Tracts without an
+-- estimate for an outcome keep a row with nulls, so a place's tract list is complete for every
+-- outcome it has. A priority tract is in the place's lowest quintiles on the outcome (var
+-- priority_max_opportunity_quintile) and its most deprived quintiles on the deprivation index
+-- (var priority_min_deprivation_quintile): where low mobility and deprivation meet.
 with tract_outcomes as (
     select
         *,
@@ -10,16 +13,37 @@ with tract_outcomes as (
 ),
 
 city_tracts as (
-    select tract_city.*
-    from {{ ref('int_tract_city') }} as tract_city
-    inner join {{ ref('dim_city') }} as cities on cities.city_geoid = tract_city.city_geoid
-    where tract_city.tract_vintage = 2010
+    select *
+    from {{ ref('int_tract_city') }}
+    where tract_vintage = 2010
 ),
 
+conditions as (
+    select
+        conditions.*,
+        -- Tied tracts on a quintile boundary go by GEOID, as the outcome quintiles do.
+        case when conditions.deprivation_index is not null then ntile(5) over (
+            partition by city_tracts.city_geoid, conditions.deprivation_index is null
+            order by conditions.deprivation_index, conditions.tract_geoid
+        ) end as deprivation_quintile_in_city
+    from {{ ref('int_tract_conditions') }} as conditions
+    inner join city_tracts on city_tracts.tract_geoid = conditions.tract_geoid
+    where conditions.acs_vintage = '2014-2018'
+),
+
+children as (
+    select tract_geoid, kid_pooled_n as count_children_tract
+    from {{ ref('stg_opportunity_insights__tract_race_income_rank') }}
+),
+
+-- Registry cities get every outcome and subgroup; other places the pooled outcomes (all races
+-- and genders), which keeps the national table to a few outcomes per tract.
 city_outcome_keys as (
     select distinct city_tracts.city_geoid, outcome, race, gender, parent_pctile, unit, source
     from city_tracts
     inner join tract_outcomes on tract_outcomes.tract_geoid = city_tracts.tract_geoid
+    left join {{ ref('dim_city') }} as registry on registry.city_geoid = city_tracts.city_geoid
+    where registry.city_geoid is not null or (tract_outcomes.race = 'pooled' and tract_outcomes.gender = 'pooled')
 ),
 
 neighbourhood_names as (
@@ -46,7 +70,12 @@ tract_rows as (
         tract_outcomes.pctl_national,
         coalesce(tract_outcomes.is_excluded_from_means, false) as is_excluded_from_means,
         keys.unit,
-        keys.source
+        keys.source,
+        children.count_children_tract,
+        {%- for column, label, in_model in tract_conditions() %}
+        conditions.{{ column }},
+        {%- endfor %}
+        conditions.deprivation_quintile_in_city
     from city_tracts
     inner join city_outcome_keys as keys on keys.city_geoid = city_tracts.city_geoid
     left join tract_outcomes
@@ -56,6 +85,8 @@ tract_rows as (
         and tract_outcomes.gender = keys.gender
         and tract_outcomes.parent_pctile = keys.parent_pctile
     left join neighbourhood_names on neighbourhood_names.tract_geoid = city_tracts.tract_geoid
+    left join children on children.tract_geoid = city_tracts.tract_geoid
+    left join conditions on conditions.tract_geoid = city_tracts.tract_geoid
 ),
 
 ranked as (
@@ -98,5 +129,21 @@ select
     coalesce(quintile_in_city = 1, false) as is_lowest_opportunity,
     is_excluded_from_means,
     unit,
-    source
+    source,
+    cast(count_children_tract as integer) as count_children_tract,
+    case
+        when se is not null then 'standard error published'
+        when count_children_tract is not null then 'no standard error published; the estimates of the tract rest on '
+            || cast(cast(count_children_tract as integer) as {{ string_type() }}) || ' children'
+        else 'no standard error published'
+    end as precision_note,
+    {%- for column, label, in_model in tract_conditions() %}
+    {{ column }},
+    {%- endfor %}
+    cast(deprivation_quintile_in_city as integer) as deprivation_quintile_in_city,
+    coalesce(quintile_in_city <= {{ var('priority_max_opportunity_quintile') }}
+        and deprivation_quintile_in_city >= {{ var('priority_min_deprivation_quintile') }}, false) as is_priority,
+    'quintile_in_city <= {{ var('priority_max_opportunity_quintile') }} and deprivation_quintile_in_city >= '
+        || '{{ var('priority_min_deprivation_quintile') }}: among the lowest-opportunity tracts of the place on this outcome '
+        || 'and its most deprived tracts on the deprivation index (ACS 2014-2018)' as priority_rule
 from ranked

@@ -25,7 +25,7 @@ def build(con, city) -> Section | None:
     rows = con.execute(
         f"""select metric, year, value, lb, ub, peer_median, count_peers, difference_exceeds_uncertainty
         from marts.city_peer_comparison
-        where city_geoid = ? and subgroup_type = 'all' and value is not null
+        where city_geoid = ? and subgroup_type = 'all' and value is not null and peer_set = 'population'
           and metric in ({", ".join("?" for _ in METRICS)})
         order by metric, year""",
         [city.geoid, *METRICS],

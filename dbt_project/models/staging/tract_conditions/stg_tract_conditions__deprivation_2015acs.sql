@@ -1,0 +1,1 @@
+{{ stg_tract_conditions__deprivation(2015) }}
