@@ -10,7 +10,7 @@ from pathlib import Path
 
 from orchestration import settings
 
-UNIT_TESTS = 15
+UNIT_TESTS = 16
 
 
 def test_dbt_unit_tests_pass(built_warehouse):
