@@ -13,10 +13,10 @@ READ_ONLY = "the analysts' file is read-only"
 NO_FILES = "there is no file access here; `mobility export DIR` writes every mart as Parquet or CSV files"
 FIXED = "settings are fixed here (the marts schema is on the search path: `select * from dim_city` works)"
 
-# Statement type -> (what it is, why it is refused and what to do instead).
+# Statement type -> (what it is, why it is refused and what to do instead). A type missing here
+# (one a later DuckDB adds) is refused too, as "this statement".
 REFUSED: dict[Kind, tuple[str, str]] = {
     Kind.CREATE: ("CREATE", READ_ONLY),
-    Kind.CREATE_FUNC: ("CREATE FUNCTION", READ_ONLY),
     Kind.INSERT: ("INSERT", READ_ONLY),
     Kind.UPDATE: ("UPDATE", READ_ONLY),
     Kind.DELETE: ("DELETE", READ_ONLY),
@@ -25,16 +25,13 @@ REFUSED: dict[Kind, tuple[str, str]] = {
     Kind.ALTER: ("ALTER or COMMENT ON", READ_ONLY),
     Kind.VACUUM: ("VACUUM or ANALYZE", READ_ONLY),
     Kind.COPY: ("COPY", NO_FILES),
-    Kind.COPY_DATABASE: ("COPY FROM DATABASE", NO_FILES),
     Kind.EXPORT: ("EXPORT DATABASE", NO_FILES),
     Kind.ATTACH: ("ATTACH", "only the published file is open here"),
     Kind.DETACH: ("DETACH", "only the published file is open here"),
     Kind.LOAD: ("LOAD or INSTALL", "no extension is installed or loaded here"),
-    Kind.EXTENSION: ("an extension's statement", "no extension is installed or loaded here"),
-    Kind.SET: ("SET, RESET or USE", FIXED),
-    Kind.VARIABLE_SET: ("SET VARIABLE", FIXED),
-    Kind.PRAGMA: ("PRAGMA or IMPORT DATABASE", "settings are fixed here; read a pragma as a table "
-                  "function instead, e.g. `select * from pragma_table_info('dim_city')`"),
+    Kind.SET: ("SET, RESET, USE or SET VARIABLE", FIXED),
+    Kind.PRAGMA: ("PRAGMA, IMPORT or COPY FROM DATABASE", "settings are fixed and files out of reach here; "
+                  "read a pragma as a table function: `select * from pragma_table_info('dim_city')`"),
     Kind.CALL: ("CALL or CHECKPOINT", "query a table function with `select * from ...` instead"),
     Kind.TRANSACTION: ("BEGIN, COMMIT or ROLLBACK", "each query runs on its own, read-only"),
     Kind.PREPARE: ("PREPARE", "write the values into the query"),
@@ -69,16 +66,16 @@ def explained(text: str) -> str | None:
     return None
 
 
-def refusal(statement: duckdb.Statement) -> str | None:
-    """Why `statement` is refused, in one line, or None for a query."""
+def refused(statement: duckdb.Statement) -> tuple[str, str] | None:
+    """What `statement` is and why it is refused, or None for a query."""
     found = kind(statement)
     if found == Kind.EXPLAIN:
         inner = explained(statement.query)
-        return next(filter(None, map(refusal, duckdb.extract_statements(inner))), None) if inner else None
+        hit = next(filter(None, map(refused, duckdb.extract_statements(inner))), None) if inner else None
+        return (f"EXPLAIN ANALYZE of {hit[0]}", hit[1]) if hit else None
     if found in QUERIES:
         return None
-    what, why = REFUSED.get(found, ("this statement", "only queries run here"))
-    return f"refused ({what}): {why}"
+    return REFUSED.get(found, ("this statement", "only queries run here"))
 
 
 def queries(text: str) -> list[duckdb.Statement]:
@@ -88,7 +85,7 @@ def queries(text: str) -> list[duckdb.Statement]:
     if not found:
         raise Empty("the query is empty: give one, e.g. mobility sql \"select * from dim_city\"")
     for statement in found:
-        reason = refusal(statement)
-        if reason:
-            raise Refused(reason)
+        hit = refused(statement)
+        if hit:
+            raise Refused("refused ({}): {}".format(*hit))
     return found
