@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import published
+from orchestration.analysts import published
 
 from test_cli import MOBILITY, mobility
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.brief import write_brief
-from orchestration.brief.pdf import CHROMIUM_FLAGS, chromium
+from orchestration.analysts.brief import write_brief
+from orchestration.analysts.brief.pdf import CHROMIUM_FLAGS, chromium
 
 CHARTS = """els => els.map(e => {
     const box = e.getBoundingClientRect();

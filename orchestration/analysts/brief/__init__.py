@@ -1,6 +1,6 @@
 """City briefs: one self-contained HTML file per city for leaders and residents (or its PDF).
 
-A brief is a page of sections. Each section is one module in `orchestration/brief/sections/`,
+A brief is a page of sections. Each section is one module in `orchestration/analysts/brief/sections/`,
 found by itself: it has a `NAME`, an `ORDER` and `build(con, city)`, which reads the published
 marts and returns a `Section` (its charts and tables, and the plain-language sentences the
 page's summary opens with) or None when the city has no data for it. A new section (say a
@@ -15,8 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-from orchestration import published
-from orchestration.brief.city import City, find_city
+from orchestration.analysts import published
+from orchestration.analysts.brief.city import City, find_city
 
 
 @dataclass
@@ -28,14 +28,14 @@ class Section:
 
 
 def section_modules() -> dict[str, ModuleType]:
-    from orchestration.brief import sections
+    from orchestration.analysts.brief import sections
 
     found = [importlib.import_module(f"{sections.__name__}.{info.name}") for info in pkgutil.iter_modules(sections.__path__)]
     return {module.NAME: module for module in sorted(found, key=lambda m: m.ORDER)}
 
 
 def render(city_wanted: str, names: list[str] | None = None, on_step: Callable[[str], None] = lambda _: None) -> tuple[City, str]:
-    from orchestration.brief.page import page
+    from orchestration.analysts.brief.page import page
 
     modules = section_modules()
     unknown = sorted(set(names or ()) - set(modules))
@@ -66,7 +66,7 @@ def write_brief(city_wanted: str, fmt: str = "html", output: Path | None = None,
     target = output or default_path(city, fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "pdf":
-        from orchestration.brief.pdf import print_pdf
+        from orchestration.analysts.brief.pdf import print_pdf
 
         on_step("printing PDF with headless Chromium ...")
         print_pdf(html, target)

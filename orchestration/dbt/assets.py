@@ -10,10 +10,11 @@ import importlib
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, Failure
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 # Private dagster-dbt API: its public path (DbtCliResource.cli) always starts dbt as a subprocess
 # and parses the stream; dbt runs in this process here, so its events go through the same classes
 # (source: https://github.com/dagster-io/dagster/tree/master/python_modules/libraries/dagster-dbt).
@@ -22,17 +23,10 @@ from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_contex
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration import settings
-from orchestration.declarations import manifest
+from orchestration.dbt.project import dbt_project, ensure_manifest
+from orchestration.declarations.dbt_manifest import manifest
+from orchestration.engines.build_file import BUILD_FILE_POOL
 from orchestration.pilots.assets import city_of_intake_run
-from orchestration.resources import BUILD_FILE_POOL
-
-settings.export_environment()
-
-dbt_project = DbtProject(
-    project_dir=settings.DBT_PROJECT_DIR,
-    profiles_dir=settings.DBT_PROJECT_DIR,
-    target_path=settings.dbt_target_dir(),
-)
 
 # The credentials class of each engine's dbt adapter (module, class): the build preloads it.
 ENGINE_CREDENTIALS = {"duckdb": ("dbt.adapters.duckdb.credentials", "DuckDBCredentials"),
@@ -40,12 +34,6 @@ ENGINE_CREDENTIALS = {"duckdb": ("dbt.adapters.duckdb.credentials", "DuckDBCrede
 
 # dbt's events for a finished node: the only ones that become Dagster events.
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
-
-
-def ensure_manifest() -> None:
-    """Parse the project once when no manifest exists yet (`make manifest` refreshes it)."""
-    if not dbt_project.manifest_path.exists():
-        dbt_project.preparer.prepare(dbt_project)
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -111,7 +99,7 @@ def prepare_spark(context: AssetExecutionContext) -> None:
     publish after it (one JVM per run: Derby's embedded metastore admits one)."""
     import time
 
-    from orchestration import lake
+    from orchestration.engines import spark_lake as lake
 
     started = time.monotonic()
     tables = lake.raw_to_spark(lake.spark_session())
@@ -162,25 +150,22 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
             close_duckdb_connections()
     for raw in finished:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-        yield from event.to_default_asset_events(manifest(), TRANSLATOR, context, target, dbt_project)
+        yield from event.to_default_asset_events(manifest(), TRANSLATOR, context, target, dbt_project())
     if not result.success:
         raise Failure(failure_message(result))
     # A failed run's compiled SQL and dbt.log stay for inspection.
     shutil.rmtree(target, ignore_errors=True)
 
 
-ensure_manifest()
+@cache
+def dbt_model_assets() -> AssetsDefinition:
+    """Every dbt model as an asset of the one `dbt_models` step (the project is parsed first
+    when it has no manifest yet)."""
+    ensure_manifest()
 
+    @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), name="dbt_models",
+                dagster_dbt_translator=TRANSLATOR, pool=BUILD_FILE_POOL)
+    def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt_build(context, dbt)
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, name="dbt_models",
-            dagster_dbt_translator=TRANSLATOR, pool=BUILD_FILE_POOL)
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt_build(context, dbt)
-
-
-assets = [dbt_models]
-
-
-def dbt_resource() -> DbtCliResource:
-    """Where the dbt project and its profile live."""
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR))
+    return dbt_models

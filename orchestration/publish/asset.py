@@ -32,12 +32,13 @@ from dagster import (
     asset,
 )
 
-from orchestration import dbt, settings, sql
-from orchestration.ingest import file_sha256
+from orchestration import settings
+from orchestration.declarations.dbt_manifest import mart_names
+from orchestration.engines.build_file import BUILD_FILE_POOL, Warehouse
+from orchestration.files import sql
+from orchestration.files.bytes import file_sha256
 from orchestration.quality import docs
-from orchestration.quality.baseline import published_db
 from orchestration.quality.pool import workers
-from orchestration.resources import BUILD_FILE_POOL, Warehouse
 
 # The layers the row-count rule checks (staging and intermediate are not checked by GX).
 COUNTED_SCHEMAS = ("raw", "marts")
@@ -47,7 +48,7 @@ STORAGE_VERSION = "v1.4.0"
 
 def mart_keys() -> list[AssetKey]:
     """Every model under models/marts (pilots included), read from the dbt manifest."""
-    return sorted((k for a in dbt.assets for k in a.keys if k.path[0] == "marts"), key=lambda k: k.to_user_string())
+    return [AssetKey(["marts", name]) for name in mart_names()]
 
 
 def failed_checks(context: AssetExecutionContext, check_keys: Sequence[AssetCheckKey]) -> list[str]:
@@ -176,7 +177,7 @@ def parquet_dir(home: Path) -> Path:
 def write_parquet_marts(home: Path, marts: list[str], run_id: str) -> Path:
     """Each mart from the run's Spark session to `published/versions/<run id>/<mart>/`, a folder
     no reader knows of yet; returns that folder."""
-    from orchestration.lake import spark_session
+    from orchestration.engines.spark_lake import spark_session
 
     version = Path(home) / "published" / "versions" / run_id
     shutil.rmtree(version, ignore_errors=True)  # what a killed publish of this run left
@@ -233,7 +234,7 @@ def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinit
                 metadata={"failed_checks": MetadataValue.text(", ".join(failed))},
             )
         home = Path(warehouse.home)
-        target = published_db(home)
+        target = settings.published_db(home)
         marts = [key.path[-1] for key in mart_keys()]
         # Data Docs render in a check process, which has GX loaded, while the file is copied.
         rendered = workers().submit(docs.build_docs, home)

@@ -3,9 +3,9 @@ against the other cities of the initiative; the county's official estimates with
 
 from html import escape
 
-from orchestration.brief import Section
-from orchestration.brief.svg import Row, dot_rows
-from orchestration.brief.words import about, ordinal
+from orchestration.analysts.brief import Section
+from orchestration.analysts.brief.svg import Row, dot_rows
+from orchestration.analysts.brief.words import about, ordinal
 
 NAME = "mobility"
 ORDER = 10

@@ -3,7 +3,7 @@
 `locked()` is what analysts' own SQL runs on: read-only, no file access (reading files, extensions),
 a memory limit, a temporary folder of its own that is removed with it (never the
 `mobility.duckdb.tmp/` folder any other client may leave beside the file), the marts schema on
-the search path, and settings locked. Only queries reach it (`orchestration/statements.py`).
+the search path, and settings locked. Only queries reach it (`statements.py`).
 The warehouse's own readers (export, brief, status) use `reader()`: read-only too, with file
 access for writing their outputs.
 """
@@ -16,7 +16,6 @@ from typing import ContextManager, Iterator
 import duckdb
 
 from orchestration import settings
-from orchestration.quality.baseline import published_db
 
 # Analysts' queries: at most this much memory, then at most this much spilled to their own folder.
 MEMORY_LIMIT = "4GiB"
@@ -35,7 +34,7 @@ class NotPublished(RuntimeError):
 
 
 def path() -> Path:
-    return published_db(settings.mobility_home())
+    return settings.published_db(settings.mobility_home())
 
 
 @contextmanager

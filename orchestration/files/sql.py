@@ -14,7 +14,7 @@ def path(file: Path) -> str:
 
 
 def identifier(name: str) -> str:
-    """A DuckDB identifier: double quotes, any inside doubled."""
+    """A DuckDB identifier: double-quoted, quotes inside doubled."""
     return '"' + name.replace('"', '""') + '"'
 
 

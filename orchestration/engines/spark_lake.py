@@ -5,7 +5,7 @@ Every table of schema `raw` in the build file is written to `$MOBILITY_HOME/lake
 that folder, so that the dbt sources resolve on Spark as they do on DuckDB (a schema is a
 database there). Run it after the raw tables are loaded and before `dbt build` on Spark:
 
-    python -m orchestration.lake
+    python -m orchestration.engines.spark_lake
 """
 
 import shutil
@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
-from orchestration.quality.declared import quoted
+from orchestration.files.sql import identifier
 
 RAW_SCHEMA = "raw"
 
@@ -36,7 +36,7 @@ def export_parquet(build_db: Path, lake: Path) -> dict[str, Path]:
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
             # The path is ours (home and table name), passed as a value, never as SQL text.
-            con.execute(f"copy {quoted(RAW_SCHEMA)}.{quoted(table)} to $path (format parquet)",
+            con.execute(f"copy {identifier(RAW_SCHEMA)}.{identifier(table)} to $path (format parquet)",
                         {"path": str(folder / "data.parquet")})
             folders[table] = folder
     return folders

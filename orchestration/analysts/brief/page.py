@@ -3,8 +3,8 @@
 from datetime import datetime
 from html import escape
 
-from orchestration.brief import Section
-from orchestration.brief.city import City
+from orchestration.analysts.brief import Section
+from orchestration.analysts.brief.city import City
 
 STYLE = """
 :root { color-scheme: light; }

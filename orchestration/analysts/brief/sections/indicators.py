@@ -3,9 +3,9 @@ median of similar-size cities, each year with its 95% interval where one is publ
 
 from html import escape
 
-from orchestration.brief import Section
-from orchestration.brief.svg import CITY, OTHERS, Series, legend, line_chart
-from orchestration.brief.words import about, compared, dollars, number, percent
+from orchestration.analysts.brief import Section
+from orchestration.analysts.brief.svg import CITY, OTHERS, Series, legend, line_chart
+from orchestration.analysts.brief.words import about, compared, dollars, number, percent
 
 NAME = "indicators"
 ORDER = 30

@@ -3,7 +3,9 @@
 
 import csv
 
-from orchestration.ingest import SourceFile, SourceGroup, pad, source_dir
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import pad, SourceFile
+from orchestration.settings import source_dir
 
 GROUP = "geography"
 REGISTRY_FILE = "city_registry.csv"

@@ -4,10 +4,10 @@ centres over the city boundary, coloured by quintile within the city, and the en
 import json
 from html import escape
 
-from orchestration.brief import Section
-from orchestration.brief.svg import QUINTILES, Dot, dot_map, legend
-from orchestration.brief.words import dollars
-from orchestration.ingest import source_dir
+from orchestration.analysts.brief import Section
+from orchestration.analysts.brief.svg import QUINTILES, Dot, dot_map, legend
+from orchestration.analysts.brief.words import dollars
+from orchestration.settings import source_dir
 
 NAME = "neighbourhoods"
 ORDER = 20

@@ -8,7 +8,8 @@ nothing for writing and never touches the build file.
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from orchestration import published, settings
+from orchestration import settings
+from orchestration.analysts import published
 from orchestration.pilots import intake, registry
 
 
@@ -33,7 +34,7 @@ def shown(moment: datetime) -> str:
 
 
 def freshness_state(materialized: datetime | None, now: datetime) -> str:
-    from orchestration.automation import WEEKLY_FRESHNESS
+    from orchestration.runs.automation import WEEKLY_FRESHNESS
 
     if materialized is None:
         return "never materialized"

@@ -23,8 +23,8 @@ from dagster import (
     sensor,
 )
 
-from orchestration.ingest import files_sha256
-from orchestration.jobs import build_warehouse_job
+from orchestration.files.bytes import files_sha256
+from orchestration.runs.jobs import build_warehouse_job
 from orchestration.sources import declared_files
 
 

@@ -4,9 +4,9 @@ and by group, each with its 95% interval, and the evidence rating."""
 from datetime import date
 from html import escape
 
-from orchestration.brief import Section
-from orchestration.brief.svg import CITY, OTHERS, Row, Series, dot_rows, legend, line_chart
-from orchestration.brief.words import change, number, percent, points
+from orchestration.analysts.brief import Section
+from orchestration.analysts.brief.svg import CITY, OTHERS, Row, Series, dot_rows, legend, line_chart
+from orchestration.analysts.brief.words import change, number, percent, points
 
 NAME = "pilot"
 ORDER = 40

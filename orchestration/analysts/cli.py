@@ -22,7 +22,8 @@ from typing import Callable, TypeVar
 
 import duckdb
 
-from orchestration import published, sql, statements
+from orchestration.analysts import published, statements
+from orchestration.files import sql
 
 TIMEOUT_SECONDS = 300
 T = TypeVar("T")
@@ -139,7 +140,7 @@ def run_sql(args) -> int:
 
 
 def run_export(args) -> int:
-    from orchestration.export import export
+    from orchestration.analysts.export import export
 
     written = export(Path(args.directory), args.format, on_step=progress)
     print(f"{len(written)} files in {Path(args.directory).resolve()}")
@@ -147,7 +148,7 @@ def run_export(args) -> int:
 
 
 def run_brief(args) -> int:
-    from orchestration.brief import write_brief
+    from orchestration.analysts.brief import write_brief
 
     target = write_brief(args.city, args.format, Path(args.output) if args.output else None,
                          sections=args.section, on_step=progress)
@@ -156,7 +157,7 @@ def run_brief(args) -> int:
 
 
 def run_status(args) -> int:
-    from orchestration.status import report
+    from orchestration.analysts.status import report
 
     print(report())
     return 0

@@ -12,13 +12,16 @@ from functools import cache
 from orchestration import settings
 
 
+class NoManifest(FileNotFoundError):
+    """The dbt project has not been parsed yet."""
+
+
 @cache
 def manifest() -> dict:
+    """The parsed project. Read only: `make manifest` (or loading the Dagster definitions) parses it."""
     path = settings.dbt_target_dir() / "manifest.json"
     if not path.exists():
-        from orchestration.dbt import ensure_manifest
-
-        ensure_manifest()
+        raise NoManifest(f"no dbt manifest at {path}: parse the dbt project first (make manifest)")
     return json.loads(path.read_text())
 
 
@@ -32,6 +35,12 @@ def source_columns(table: str) -> dict[str, dict]:
 
 def geoid_widths(table: str) -> dict[str, int]:
     return {name: meta["geoid_width"] for name, meta in source_columns(table).items() if "geoid_width" in meta}
+
+
+def mart_names() -> list[str]:
+    """Every model under models/marts (pilots included), sorted."""
+    return sorted(node["name"] for node in manifest()["nodes"].values()
+                  if node["resource_type"] == "model" and node["schema"] == "marts")
 
 
 def model_columns(model: str) -> dict[str, dict]:

@@ -4,9 +4,9 @@ milestone whether it is measured, measured by proxy or not available (and what w
 
 from html import escape
 
-from orchestration.brief import Section
-from orchestration.brief.svg import CITY, OTHERS, Row, dot_rows, legend
-from orchestration.brief.words import about, number, percent, points
+from orchestration.analysts.brief import Section
+from orchestration.analysts.brief.svg import CITY, OTHERS, Row, dot_rows, legend
+from orchestration.analysts.brief.words import about, number, percent, points
 
 NAME = "cradle"
 ORDER = 35

@@ -14,8 +14,9 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from orchestration import declarations, published, sql
-from orchestration.quality.declared import quoted
+from orchestration.analysts import published
+from orchestration.declarations.dbt_manifest import model_columns
+from orchestration.files import sql
 
 # The target path is the user's: it goes to DuckDB's writers as a value, never into SQL text.
 WRITERS = {"parquet": lambda relation, path: relation.write_parquet(path),
@@ -78,7 +79,7 @@ def urban_metrics(con: duckdb.DuckDBPyConnection, spec: dict) -> list[str]:
 
 def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     """One column per metric and suffix, from the long rows (one row per key and metric)."""
-    columns = [f"max({source}) filter (where metric = {sql.text(metric)}) as {quoted(urban_column(metric, suffix))}"
+    columns = [f"max({source}) filter (where metric = {sql.text(metric)}) as {sql.identifier(urban_column(metric, suffix))}"
                for metric in urban_metrics(con, spec) for suffix, source in spec["columns"].items()]
     keys = ", ".join(spec["keys"])
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"
@@ -88,7 +89,7 @@ def metric_unit(con: duckdb.DuckDBPyConnection, mart: str, metric_column: str, m
     """A metric's unit in a long mart: from the rows' `unit` column where the mart has one, from
     the metric's name prefix where the declared unit lists them ("share_ 0-1, ..."), else as declared."""
     if declared.startswith("as the row's `unit`"):
-        found = con.execute(f"select min(unit) from marts.{quoted(mart)} where {quoted(metric_column)} = ?",
+        found = con.execute(f"select min(unit) from marts.{sql.identifier(mart)} where {sql.identifier(metric_column)} = ?",
                             [metric]).fetchone()[0]
         return found or ""
     if declared.startswith("per metric"):
@@ -98,7 +99,7 @@ def metric_unit(con: duckdb.DuckDBPyConnection, mart: str, metric_column: str, m
 
 
 def documented(mart: str, column: str) -> dict:
-    return declarations.model_columns(mart).get(column, {"description": "", "meta": {}})
+    return model_columns(mart).get(column, {"description": "", "meta": {}})
 
 
 def urban_dictionary(con: duckdb.DuckDBPyConnection, name: str, spec: dict) -> list[dict]:
@@ -156,7 +157,7 @@ def export(directory: Path, fmt: str, on_step: Callable[[str], None] = lambda _:
         marts = published.mart_tables(con)
         steps = len(marts) + len(URBAN_FILES) + 1
         for number, mart in enumerate(marts, start=1):
-            query = f"select * from marts.{quoted(mart)}"
+            query = f"select * from marts.{sql.identifier(mart)}"
             written[mart] = copy(con, query, directory / f"{mart}.{fmt}", fmt)
             on_step(f"[{number}/{steps}] marts.{mart}: {written[mart]:,} rows")
         for number, (name, spec) in enumerate(URBAN_FILES.items(), start=len(marts) + 1):
