@@ -120,8 +120,8 @@ def test_mistakes_keep_duckdbs_hint_in_one_line(built_warehouse, statement, said
     assert said in done.stderr
 
 
-def test_marts_resolve_without_their_schema(built_warehouse):
-    done = mobility("sql", "select count(*) as cities from dim_city", "--format", "csv")
+def test_marts_resolve_without_their_schema_and_the_last_statement_answers(built_warehouse):
+    done = mobility("sql", "select 1; select count(*) as cities from dim_city", "--format", "csv")
     assert done.stdout == "cities\n9\n"
 
 

@@ -17,6 +17,7 @@ import signal
 import sys
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -40,7 +41,10 @@ def cell(value) -> str:
 
 
 def json_value(value):
-    """JSON has no NaN or Infinity: they become null, also inside lists and structs."""
+    """JSON has no NaN or Infinity: they become null, also inside lists and structs. Decimals
+    (`select 0.25`) are numbers too, as JSON readers take them."""
+    if isinstance(value, Decimal):
+        value = float(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, (list, tuple)):
@@ -66,7 +70,7 @@ def table(columns: list[str], rows: list[tuple]) -> str:
 def query(con: duckdb.DuckDBPyConnection, found: list, fmt: str) -> tuple[list[str], list[tuple]]:
     """Runs the statements; the last one's columns and rows (as text for CSV, written by DuckDB)."""
     for statement in found[:-1]:
-        con.execute(statement)
+        con.execute(statement).fetchall()  # DuckDB runs the next statement only once this one is read
     result = con.sql(found[-1])
     if result is None:
         return [], []
