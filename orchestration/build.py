@@ -20,6 +20,7 @@ import uuid
 import duckdb
 
 from orchestration import settings
+from orchestration.engines import engine
 from orchestration.pilots import registry
 from orchestration.quality import pool
 from orchestration.runs.instance import prepare_instance
@@ -83,10 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             instance=instance, raise_on_error=False, run_id=run_id, partition_key=city,
             run_config={"loggers": {"progress": {"config": {"log_file": str(log_file)}}}},
         )
-    if settings.engine_name() == "spark":
-        from orchestration.engines.spark_lake import stop_session
-
-        stop_session()
+    engine.current().finish()
     elapsed = time.perf_counter() - started
     progress.report(log_file)
     if not result.success:
@@ -96,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(settings.build_db_path()))
     print(f"\nWarehouse built in {elapsed:.1f} s.")
     print(f"  analysts' file (marts, read-only): {home / 'mobility.duckdb'}")
-    if settings.engine_name() == "spark":
-        print(f"  marts as Parquet (built on Spark):  {home / 'published' / 'parquet'}")
+    for label, path in engine.current().outputs(home).items():
+        print(f"  {label + ':':<35}{path}")
     print(f"  build file (every schema):         {settings.build_db_path()}")
     print(f"  Data Docs:                         {home / 'docs' / 'index.html'}")
     return 0

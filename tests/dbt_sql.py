@@ -14,7 +14,7 @@ import jinja2
 import yaml
 
 from orchestration import settings
-from orchestration.quality.declared_rules import quoted
+from orchestration.files.sql import identifier
 
 PROJECT = Path(settings.DBT_PROJECT_DIR)
 
@@ -37,7 +37,7 @@ class _DuckDBAdapter:
             self._module = self._environment.from_string(_macros()).make_module()
         return getattr(self._module, f"duckdb__{name}", None) or getattr(self._module, f"default__{name}")
 
-    quote = staticmethod(quoted)
+    quote = staticmethod(identifier)
 
 
 def render(template: str) -> str:

@@ -16,6 +16,8 @@ import pytest
 
 from orchestration import settings
 from orchestration.analysts.status import freshness_state
+from orchestration.publish.asset import WEEKLY_FRESHNESS
+from orchestration.pilots.registry import city_counties, load_pilots
 
 MOBILITY = str(Path(sys.executable).parent / "mobility")
 
@@ -81,7 +83,7 @@ def test_export_writes_every_mart_with_its_rows(exported, built_warehouse):
     files = {p.stem for p in exported.glob("*.csv")}
     assert files == set(marts) | {"data_dictionary", "urban_city_mobility", "urban_city_census_indicators"}
     assert {m: len(read_csv(exported / f"{m}.csv")) for m in marts} == counts
-    assert counts["dim_city"] == 9 and counts["what_works"] == 9
+    assert counts["dim_city"] == len(city_counties()) and counts["what_works"] == len(load_pilots())
 
 
 def test_data_dictionary_describes_every_column_of_every_file_with_its_unit(exported):
@@ -147,7 +149,7 @@ def test_urban_style_files_put_city_figures_beside_urban_data(exported):
 def test_export_writes_parquet(built_warehouse, tmp_path):
     assert mobility("export", str(tmp_path)).returncode == 0  # parquet is the default
     con = duckdb.connect()
-    assert con.execute(f"select count(*) from '{tmp_path / 'what_works.parquet'}'").fetchone() == (9,)
+    assert con.execute(f"select count(*) from '{tmp_path / 'what_works.parquet'}'").fetchone() == (len(load_pilots()),)
     assert con.execute(f"select count(*) from '{tmp_path / 'data_dictionary.parquet'}' "
                        "where table_name = 'marts.dim_city'").fetchone() == (12,)
 
@@ -181,7 +183,8 @@ def test_status_reports_publication_freshness_uploads_and_checks(build_run, buil
 
 def test_freshness_follows_the_weekly_policy():
     now = datetime(2026, 3, 16, 12, tzinfo=timezone.utc)
-    assert freshness_state(now - timedelta(days=7, hours=11), now) == "fresh"
-    assert freshness_state(now - timedelta(days=7, hours=13), now) == "late"
-    assert freshness_state(now - timedelta(days=14, hours=1), now) == "stale"
-    assert freshness_state(None, now) == "never materialized"
+    windows = (WEEKLY_FRESHNESS.warn_window.to_timedelta(), WEEKLY_FRESHNESS.fail_window.to_timedelta())
+    assert freshness_state(now - timedelta(days=7, hours=11), now, *windows) == "fresh"
+    assert freshness_state(now - timedelta(days=7, hours=13), now, *windows) == "late"
+    assert freshness_state(now - timedelta(days=14, hours=1), now, *windows) == "stale"
+    assert freshness_state(None, now, *windows) == "never materialized"

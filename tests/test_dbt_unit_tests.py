@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from orchestration import settings
-
-UNIT_TESTS = 16
+from orchestration.declarations.dbt_manifest import manifest
 
 
 def test_dbt_unit_tests_pass(built_warehouse):
@@ -23,4 +22,4 @@ def test_dbt_unit_tests_pass(built_warehouse):
     assert result.returncode == 0, result.stdout[-4000:]
     run_results = json.loads((Path(os.environ["DBT_TARGET_PATH"]) / "run_results.json").read_text())
     statuses = [r["status"] for r in run_results["results"] if r["unique_id"].startswith("unit_test.")]
-    assert statuses == ["pass"] * UNIT_TESTS
+    assert statuses == ["pass"] * len(manifest()["unit_tests"])

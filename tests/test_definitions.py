@@ -11,10 +11,11 @@ from dagster import AssetKey
 
 from orchestration import settings
 from orchestration.definitions import warehouse_definitions
-from orchestration.sources import source_groups
+from orchestration.declarations.dbt_manifest import manifest
+from orchestration.sources import source_groups, source_modules
 
 # Every raw table but the pilots' participants, services, outcomes and file log (which come
-# from the landing zone) is declared in a source group: 42 plain files and 5 loaded by code.
+# from the landing zone) is declared in a source group, as a file or loaded by code.
 DECLARED_TABLES = {t for group in source_groups() for t in group.declared_files()}
 PILOT_UPLOAD_TABLES = {"pilot_participants", "pilot_services", "pilot_outcomes", "pilot_files"}
 
@@ -70,21 +71,22 @@ def test_dim_city_lineage_reaches_back_to_files():
 
 def test_every_source_module_is_found():
     groups = {group.name: {s.table for s in group.files} | {c.table for c in group.custom} for group in source_groups()}
-    assert set(groups) == {"atlas", "census", "geography", "registry", "urban_metrics", "pilot_registry",
-                           "cradle_to_career", "county_health_rankings", "seda"}
+    modules = {path.stem for path in (settings.REPO_ROOT / "orchestration" / "sources").glob("*.py")}
+    assert {m.__name__.rsplit(".", 1)[-1] for m in source_modules()} >= modules - {"__init__"}
+    assert {"atlas", "census", "geography", "registry", "urban_metrics", "pilot_registry"} <= set(groups)
     assert groups["pilot_registry"] == {"pilot_programs", "pilot_outcome_definitions"}
     assert {"census_acs_tract_values", "census_decennial_tract_population"} <= groups["census"]
     assert "atlas_tract_outcomes" in groups["atlas"]
     assert groups["county_health_rankings"] == {"chr_county_measures"} and groups["seda"] == {"seda_county_scores"}
-    assert len(DECLARED_TABLES) == 47
+    # Each raw table is declared in one group only, and every dbt source is loaded by one.
+    assert sum(len(tables) for tables in groups.values()) == len(DECLARED_TABLES)
+    assert DECLARED_TABLES | PILOT_UPLOAD_TABLES == {s["name"] for s in manifest()["sources"].values()}
 
 
 def test_ingestion_is_one_step_per_source_module():
     steps = {a.node_def.name for a in asset_graph().assets_defs
              if a.is_executable and any(k.path[0] == "raw" for k in a.keys)}
-    assert steps == {"raw__atlas", "raw__census", "raw__geography", "raw__registry", "raw__urban_metrics",
-                     "raw__pilot_registry", "raw_pilot_tables", "raw__cradle_to_career",
-                     "raw__county_health_rankings", "raw__seda"}
+    assert steps == {f"raw__{group.name}" for group in source_groups()} | {"raw_pilot_tables"}
 
 
 def test_dg_check_defs_succeeds():

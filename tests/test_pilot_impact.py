@@ -5,6 +5,7 @@ fixtures by the dbt unit tests (dbt_project/models/*/pilots/_*__unit_tests.yml).
 import json
 
 from orchestration import settings
+from orchestration.pilots.registry import load_pilots
 
 MANIFEST = settings.SEEDS_DIR / "pilots" / "synthetic" / "manifest.json"
 
@@ -18,7 +19,7 @@ def test_headline_intervals_cover_every_pilots_true_effect(warehouse_sql):
     truth = true_effects()
     rows_ = warehouse_sql.execute(
         "select pilot_id, main_outcome, effect_lb, effect_ub, is_synthetic from marts.what_works order by pilot_id").fetchall()
-    assert len(rows_) == 9
+    assert len(rows_) == len(load_pilots())
     for pilot, outcome, lb, ub, synthetic in rows_:
         assert synthetic
         assert lb <= truth[(pilot, outcome)] <= ub, (pilot, outcome, lb, ub, truth[(pilot, outcome)])

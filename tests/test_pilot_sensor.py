@@ -25,7 +25,7 @@ def test_first_tick_registers_every_pilot_city_as_a_partition(instance):
     result = tick(instance)
     assert result.run_requests == []
     (request,) = result.dynamic_partitions_requests
-    assert sorted(request.partition_keys) == pilot_cities() and len(pilot_cities()) == 9
+    assert sorted(request.partition_keys) == pilot_cities() != []
 
 
 def test_a_new_file_starts_a_run_for_its_city_only(instance, tmp_path: Path):

@@ -9,7 +9,9 @@ import duckdb
 import pytest
 
 from orchestration.dbt.project import dbt_project
-from orchestration.publish.asset import mart_keys, publish_file, staging_path
+from orchestration.pilots.registry import city_counties
+from orchestration.publish.asset import mart_keys
+from orchestration.publish.published_file import publish_file, staging_path
 from quality_scenarios import sha256
 
 
@@ -23,12 +25,12 @@ def read(path: Path, sql: str):
 
 def test_full_build_publishes_marts_and_row_counts(built_warehouse):
     published = built_warehouse.parent / "mobility.duckdb"
-    assert read(published, "select count(*) from marts.dim_city") == [(9,)]
+    assert read(published, "select count(*) from marts.dim_city") == [(len(city_counties()),)]
     assert read(published, "select city_name from marts.dim_city where city_geoid = '5566000'") == [("Racine",)]
     counts = dict(read(published, "select asset_key, row_count from audit.row_counts"))
     assert counts["raw/atlas_tract_household_income"] == 73_502
     assert "staging/stg_registry__cities" not in counts  # the row-count rule checks raw tables and marts
-    assert counts["marts/dim_city"] == 9
+    assert counts["marts/dim_city"] == len(city_counties())
     schemas = {s for (s,) in read(published, "select distinct schema_name from duckdb_tables()")}
     assert schemas == {"marts", "audit"}  # raw and staging stay in the build file
     assert (built_warehouse.parent / "docs" / "index.html").exists()

@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.engines.engine import by_name
 from orchestration.quality.combined import combined
 from orchestration.quality.runner import validate
 from orchestration.quality.suites import Rule, Suite
@@ -50,7 +51,7 @@ def test_plain_row_rules_become_one_query_and_the_others_stay():
 
 
 def test_on_spark_the_merged_query_reads_gx_batch_and_quotes_with_backticks():
-    quick, together = combined(Suite(schema="marts", table="tracts", description="", rules=RULES, files=()), "spark")
+    quick, together = combined(Suite(schema="marts", table="tracts", description="", rules=RULES, files=()), by_name("spark"))
     query = quick.rules[0].kwargs["unexpected_rows_query"]
     assert len(together) == 6 and '"' not in query and "marts" not in query
     assert query.count("{batch}") == 7
@@ -60,10 +61,9 @@ def test_on_spark_the_merged_query_reads_gx_batch_and_quotes_with_backticks():
 
 
 def test_identifiers_are_quoted_per_engine():
-    from orchestration.quality.declared_rules import quoted
-
+    quoted, spark_quoted = by_name("duckdb").quoted, by_name("spark").quoted
     assert quoted('odd"name') == '"odd""name"'
-    assert quoted("odd`name", "spark") == "`odd``name`"
+    assert spark_quoted("odd`name") == "`odd``name`"
     assert quoted("odd`name") == '"odd`name"'
 
 

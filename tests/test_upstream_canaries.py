@@ -9,7 +9,7 @@ signature, or the upstream bug it works around is fixed (then the override can g
 | GX reads columns from duckdb_columns() | quality/gx_duckdb.py | https://github.com/Mause/duckdb_engine/issues/1379 (#1388) |
 | GX data source engines disposed | quality/gx_duckdb.py | GX keeps two engines per SQL data source (`_engine`, `_execution_engine`) |
 | dbt events from an in-process dbtRunner | dbt/assets.py | dagster-dbt streams events from a dbt subprocess only |
-| dbt-duckdb releases the file after a run | dbt/assets.py | https://github.com/duckdb/dbt-duckdb/issues/616 |
+| dbt-duckdb releases the file after a run | engines/engine.py | https://github.com/duckdb/dbt-duckdb/issues/616 |
 """
 
 import importlib
@@ -170,7 +170,7 @@ def test_dbt_duckdb_still_offers_closing_its_connections():
     assert inspect.ismethod(DuckDBConnectionManager.close_all_connections) and \
         parameters(DuckDBConnectionManager.close_all_connections) == [], (
             "dbt-duckdb changed DuckDBConnectionManager.close_all_connections (duckdb/dbt-duckdb#616): "
-            "re-check how orchestration/dbt/assets.py releases the build file after a run")
+            "re-check how orchestration/engines/engine.py releases the build file after a run")
     assert hasattr(DuckDBConnectionManager, "_ENV"), "dbt-duckdb no longer keeps a shared environment (_ENV)"
     kept = DuckDBConnectionManager._ENV
     DuckDBConnectionManager._ENV = object()

@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import pandas as pd
 
 from orchestration.analysts import published
-from orchestration.declarations.dbt_manifest import model_columns
 from orchestration.files import sql
 
 # The target path is the user's: it goes to DuckDB's writers as a value, never into SQL text.
@@ -85,6 +83,17 @@ def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"
 
 
+# Every column of every mart: its type, unit and description, as the published file carries them
+# (the descriptions are the columns' comments, from the dbt docs).
+DICTIONARY = """select 'marts.' || columns.table_name as table_name, columns.column_name, columns.data_type,
+        coalesce(units.unit, '') as unit, trim(coalesce(columns.comment, '')) as description
+    from duckdb_columns() as columns
+    left join audit.column_units as units
+        on units.table_name = 'marts.' || columns.table_name and units.column_name = columns.column_name
+    where columns.schema_name = 'marts'
+    order by columns.table_name, columns.column_index"""
+
+
 def metric_unit(con: duckdb.DuckDBPyConnection, mart: str, metric_column: str, metric: str, declared: str) -> str:
     """A metric's unit in a long mart: from the rows' `unit` column where the mart has one, from
     the metric's name prefix where the declared unit lists them ("share_ 0-1, ..."), else as declared."""
@@ -98,44 +107,34 @@ def metric_unit(con: duckdb.DuckDBPyConnection, mart: str, metric_column: str, m
     return declared
 
 
-def documented(mart: str, column: str) -> dict:
-    return model_columns(mart).get(column, {"description": "", "meta": {}})
-
-
-def urban_dictionary(con: duckdb.DuckDBPyConnection, name: str, spec: dict) -> list[dict]:
-    """An Urban-style file's columns, described from the long mart's columns they come from."""
+def urban_dictionary(con: duckdb.DuckDBPyConnection, name: str, spec: dict, marts: dict) -> list[tuple]:
+    """An Urban-style file's columns, described from the long mart's columns they come from
+    (`marts`: the dictionary's rows by table and column)."""
     mart = spec["mart"]
     types = {row[0]: row[1] for row in con.execute(f"describe {urban_select(con, spec)}").fetchall()}
     rows = []
     for key, (column, how) in spec["keys"].items():
-        doc = documented(mart, column)
-        rows.append({"column_name": key, "unit": doc["meta"].get("unit", ""),
-                     "description": f"{how} `{mart}.{column}`: {doc['description'].strip()}"})
+        unit, description = marts[(f"marts.{mart}", column)]
+        rows.append((key, unit, f"{how} `{mart}.{column}`: {description}"))
     for metric in urban_metrics(con, spec):
         for suffix, column in spec["columns"].items():
-            doc = documented(mart, column)
-            rows.append({"column_name": urban_column(metric, suffix),
-                         "unit": metric_unit(con, mart, spec["metric"], metric, doc["meta"].get("unit", "")),
-                         "description": f"`{mart}.{column}` of {spec['metric']} `{metric}`: {doc['description'].strip()}"})
-    return [{"table_name": name, "column_name": row["column_name"], "data_type": types[row["column_name"]],
-             "unit": row["unit"], "description": row["description"]} for row in rows]
+            unit, description = marts[(f"marts.{mart}", column)]
+            rows.append((urban_column(metric, suffix), metric_unit(con, mart, spec["metric"], metric, unit),
+                         f"`{mart}.{column}` of {spec['metric']} `{metric}`: {description}"))
+    return [(name, column, types[column], unit, description) for column, unit, description in rows]
 
 
-def dictionary(con: duckdb.DuckDBPyConnection, marts: list[str]) -> pd.DataFrame:
-    """Every column of every file written: its type (from the file) and its description and unit
-    (from the dbt docs, where each is declared once; an Urban-style column from the mart column
-    it comes from)."""
-    rows = []
-    for mart in marts:
-        types = con.execute("select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
-                            "and table_name = ? order by column_index", [mart]).fetchall()
-        for column, data_type in types:
-            doc = documented(mart, column)
-            rows.append({"table_name": f"marts.{mart}", "column_name": column, "data_type": data_type,
-                         "unit": doc["meta"].get("unit", ""), "description": doc["description"].strip()})
+def dictionary(con: duckdb.DuckDBPyConnection) -> str:
+    """Every column of every file written: its type, unit and description (an Urban-style
+    column's from the mart column it comes from)."""
+    rows = con.execute(DICTIONARY).fetchall()
+    by_column = {(table, column): (unit, description) for table, column, _, unit, description in rows}
     for name, spec in URBAN_FILES.items():
-        rows.extend(urban_dictionary(con, name, spec))
-    return pd.DataFrame(rows)
+        rows += urban_dictionary(con, name, spec, by_column)
+    con.execute("create or replace temp table data_dictionary (table_name varchar, column_name varchar, "
+                "data_type varchar, unit varchar, description varchar)")
+    con.executemany("insert into data_dictionary values (?, ?, ?, ?, ?)", rows)
+    return "select * from data_dictionary"
 
 
 def copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, fmt: str) -> int:
@@ -163,8 +162,6 @@ def export(directory: Path, fmt: str, on_step: Callable[[str], None] = lambda _:
         for number, (name, spec) in enumerate(URBAN_FILES.items(), start=len(marts) + 1):
             written[name] = copy(con, urban_select(con, spec), directory / f"{name}.{fmt}", fmt)
             on_step(f"[{number}/{steps}] {name}: {written[name]:,} rows")
-        columns = dictionary(con, marts)
-        con.register("data_dictionary", columns)
-        written["data_dictionary"] = copy(con, "select * from data_dictionary", directory / f"data_dictionary.{fmt}", fmt)
+        written["data_dictionary"] = copy(con, dictionary(con), directory / f"data_dictionary.{fmt}", fmt)
         on_step(f"[{steps}/{steps}] data_dictionary: {written['data_dictionary']:,} columns described")
     return written

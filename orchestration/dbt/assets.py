@@ -25,12 +25,9 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from orchestration import settings
 from orchestration.dbt.project import dbt_project, ensure_manifest
 from orchestration.declarations.dbt_manifest import manifest
+from orchestration.engines import engine
 from orchestration.engines.build_file import BUILD_FILE_POOL
 from orchestration.pilots.assets import city_of_intake_run
-
-# The credentials class of each engine's dbt adapter (module, class): the build preloads it.
-ENGINE_CREDENTIALS = {"duckdb": ("dbt.adapters.duckdb.credentials", "DuckDBCredentials"),
-                      "spark": ("dbt.adapters.spark.connections", "SparkCredentials")}
 
 # dbt's events for a finished node: the only ones that become Dagster events.
 RESULT_EVENTS = {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}
@@ -70,7 +67,7 @@ def preload_in_background() -> None:
     """Import dbt's runner and adapter from a thread while the first steps run: the import is
     seconds of Python, and the ingestion steps spend theirs in DuckDB, which releases the GIL."""
 
-    module, credentials = ENGINE_CREDENTIALS[settings.engine_name()]
+    module, credentials = engine.current().dbt_credentials
 
     def preload() -> None:
         adapter_credentials = getattr(importlib.import_module(module), credentials)
@@ -83,27 +80,6 @@ def preload_in_background() -> None:
             contract.json_schema()
 
     threading.Thread(target=preload, name="preload-dbt", daemon=True).start()
-
-
-def close_duckdb_connections() -> None:
-    """dbt-duckdb keeps the file open after an in-process run, and the check processes open it
-    next (https://github.com/duckdb/dbt-duckdb/issues/616: its maintainer's workaround)."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    DuckDBConnectionManager.close_all_connections()
-
-
-def prepare_spark(context: AssetExecutionContext) -> None:
-    """The raw tables as Parquet, registered in Spark's `raw` database, in this process: dbt-spark
-    (`method: session`) then finds this session with `getOrCreate()`, as do the marts' checks and
-    publish after it (one JVM per run: Derby's embedded metastore admits one)."""
-    import time
-
-    from orchestration.engines import spark_lake as lake
-
-    started = time.monotonic()
-    tables = lake.raw_to_spark(lake.spark_session())
-    context.log.info(f"{tables} raw tables as Parquet, registered in Spark ({time.monotonic() - started:.1f} s)")
 
 
 def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
@@ -140,14 +116,12 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
         if msg.info.name in RESULT_EVENTS:
             finished.append(msg_to_dict(msg))
 
-    engine = settings.engine_name()
-    if engine == "spark":
-        prepare_spark(context)
+    builder = engine.current()
+    builder.before_dbt(context.log.info)
     try:
         result = dbtRunner(callbacks=[on_event]).invoke(args)
     finally:
-        if engine == "duckdb":
-            close_duckdb_connections()
+        builder.after_dbt()
     for raw in finished:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
         yield from event.to_default_asset_events(manifest(), TRANSLATOR, context, target, dbt_project())

@@ -43,10 +43,18 @@ def mart_names() -> list[str]:
                   if node["resource_type"] == "model" and node["schema"] == "marts")
 
 
-def model_columns(model: str) -> dict[str, dict]:
-    """A dbt model's documented columns, in YAML order: name -> {description, meta}."""
+def model_node(model: str) -> dict:
     for node in manifest()["nodes"].values():
         if node["resource_type"] == "model" and node["name"] == model:
-            return {name: {"description": column.get("description") or "", "meta": column.get("meta") or {}}
-                    for name, column in node["columns"].items()}
+            return node
     raise KeyError(f"model {model} is not in the dbt project")
+
+
+def model_description(model: str) -> str:
+    return (model_node(model).get("description") or "").strip()
+
+
+def model_columns(model: str) -> dict[str, dict]:
+    """A dbt model's documented columns, in YAML order: name -> {description, meta}."""
+    return {name: {"description": column.get("description") or "", "meta": column.get("meta") or {}}
+            for name, column in model_node(model)["columns"].items()}

@@ -8,6 +8,7 @@ database there). Run it after the raw tables are loaded and before `dbt build` o
     python -m orchestration.engines.spark_lake
 """
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -85,6 +86,39 @@ def raw_to_spark(spark) -> int:
     folders = export_parquet(settings.build_db_path(), settings.lake_dir())
     register(spark, folders)
     return len(folders)
+
+
+def parquet_dir(home: Path) -> Path:
+    """The published marts as Parquet (Spark builds): a link to the current version's folder."""
+    return Path(home) / "published" / "parquet"
+
+
+def write_parquet_marts(home: Path, marts: list[str], run_id: str) -> Path:
+    """Each mart from the run's Spark session to `published/versions/<run id>/<mart>/`, a folder
+    no reader knows of yet; returns that folder."""
+    from orchestration.engines.spark_lake import spark_session
+
+    version = Path(home) / "published" / "versions" / run_id
+    shutil.rmtree(version, ignore_errors=True)  # what a killed publish of this run left
+    spark = spark_session()
+    for mart in marts:
+        spark.table(f"marts.`{mart}`").write.parquet(str(version / mart))
+    return version
+
+
+def swap_parquet(home: Path, version: Path) -> None:
+    """Point `published/parquet` at `version` in one rename (of a new symbolic link over the old
+    one), then remove the versions older than the one it replaced: a reader that resolved the
+    link just before keeps its files."""
+    link = parquet_dir(home)
+    previous = link.resolve() if link.is_symlink() else None
+    fresh = link.with_name(f"parquet.{os.getpid()}.new")
+    fresh.unlink(missing_ok=True)
+    fresh.symlink_to(Path("versions") / version.name, target_is_directory=True)
+    os.replace(fresh, link)
+    for old in version.parent.iterdir():
+        if old != version and old != previous:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def main() -> None:

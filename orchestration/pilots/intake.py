@@ -28,15 +28,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration import settings
 from orchestration.files import sql
 from orchestration.files.bytes import file_sha256
+from orchestration.files.landing_zone import archive_dir, landing_dir, pending_uploads
 from orchestration.pilots import privacy, registry
 from orchestration.pilots.contract import CheckContext, TableResult, check_table
 from orchestration.pilots.reading import TABLES, Unreadable, read_upload, table_of
 
-# Names under which copy tools and browsers write a file that has not fully arrived yet.
-IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download")
 
 # The archived (and raw) shape of each table; every file is written in exactly this shape.
 ARCHIVE_SELECT = {
@@ -52,25 +50,6 @@ ARCHIVE_SELECT = {
 
 class BundledDataError(RuntimeError):
     """The bundled synthetic files break the contract: a defect in the repository, not an upload."""
-
-
-def landing_dir(city_geoid: str) -> Path:
-    return settings.mobility_home() / "landing" / "pilots" / city_geoid
-
-
-def archive_dir(city_geoid: str | None = None) -> Path:
-    base = settings.mobility_home() / "archive" / "pilots"
-    return base / city_geoid if city_geoid else base
-
-
-def pending_uploads(city_geoid: str) -> list[Path]:
-    """Every file in the landing folder, whatever its type (each gets a receipt or a report),
-    but for hidden files, Office lock files and files still being copied."""
-    folder = landing_dir(city_geoid)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
-                  and not p.name.lower().endswith(IN_PROGRESS_SUFFIXES))
 
 
 def bundled_files(city_geoid: str) -> list[Path]:

@@ -1,25 +1,14 @@
-"""Write-audit-publish: the analysts' file `MOBILITY_HOME/mobility.duckdb`.
+"""Write-audit-publish: the `publish` asset.
 
 Ingestion and dbt write the build file; checks audit it; `publish` runs only after every mart
-and its checks have passed. It writes the `marts` schema (plus `audit.row_counts`, the
-baseline of the row-count rule) to a new file in `MOBILITY_HOME/publishing` and atomically
-renames it over the analysts' file. A failed check anywhere in the run, or a run killed before
-that rename, leaves `mobility.duckdb` byte-for-byte as it was; an analyst's open read-only
-connection keeps reading the version it opened.
-
-The file is written in DuckDB's 1.4 storage format (`STORAGE_VERSION`), so every supported
-client opens it: DuckDB 1.4 LTS, 1.5 and 2.x (R, DBeaver/JDBC, Python, the CLI). Each publish
-appends a row to `audit.publications` (when, from which Dagster run).
+and its checks have passed, and writes the analysts' file (`published_file.py`). A failed check
+anywhere in the run leaves that file as it was.
 """
 
-
-import os
-import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Sequence
 
-import duckdb
 from dagster import (
     AssetCheckKey,
     AssetCheckSeverity,
@@ -27,6 +16,7 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     Failure,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -34,16 +24,17 @@ from dagster import (
 
 from orchestration import settings
 from orchestration.declarations.dbt_manifest import mart_names
+from orchestration.engines import engine
 from orchestration.engines.build_file import BUILD_FILE_POOL, Warehouse
-from orchestration.files import sql
 from orchestration.files.bytes import file_sha256
+from orchestration.pilots.registry import pilot_cities
+from orchestration.publish.published_file import Records, publish_file
 from orchestration.quality import docs
 from orchestration.quality.pool import workers
 
-# The layers the row-count rule checks (staging and intermediate are not checked by GX).
-COUNTED_SCHEMAS = ("raw", "marts")
-# The oldest storage format the supported clients read: DuckDB 1.4 LTS cannot open newer files.
-STORAGE_VERSION = "v1.4.0"
+# The marts are refreshed every Monday: late once the refresh is half a day overdue, failing
+# after a second missed week (the policy of every mart and of `publish`, runs/automation.py).
+WEEKLY_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=7, hours=12))
 
 
 def mart_keys() -> list[AssetKey]:
@@ -63,152 +54,24 @@ def failed_checks(context: AssetExecutionContext, check_keys: Sequence[AssetChec
     return sorted(failed)
 
 
-def write_published_copy(build_db: Path, target: Path, marts: list[str], previous: Path | None = None,
-                         run_id: str = "", parquet: Path | None = None) -> dict[str, int]:
-    """Copy the marts, the row counts of every checked table and the publication log (carried on
-    from `previous`) into `target`, a new file in the storage format of `STORAGE_VERSION`. With
-    `parquet` (a Spark build) the marts are read from its `<mart>/` folders, the raw tables still
-    from the build file, where DuckDB loaded them."""
-    counts: dict[str, int] = {}
-    con = duckdb.connect(config=settings.duckdb_config())
-    try:
-        con.execute(f"attach {sql.path(target)} as published (storage_version '{STORAGE_VERSION}')")
-        con.execute(f"attach {sql.path(build_db)} as build (read_only)")
-        con.execute("use published")
-        missing = missing_marts(con, marts, parquet)
-        if missing:
-            built = "build file" if parquet is None else "Spark build's Parquet"
-            raise Failure(f"marts missing from the {built}: {', '.join(missing)} (rule: publish every mart)")
-        con.execute("create schema marts")
-        for mart in marts:
-            con.execute(f'create table marts."{mart}" as select * from {mart_relation(mart, parquet)}')
-            counts[mart] = con.execute(f'select count(*) from marts."{mart}"').fetchone()[0]
-        con.execute("create schema audit")
-        con.execute("create table audit.row_counts (asset_key varchar primary key, row_count bigint)")
-        relations = con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'build' "
-            "union all select schema_name, view_name from duckdb_views() where database_name = 'build'"
-        ).fetchall()
-        counted = COUNTED_SCHEMAS if parquet is None else ("raw",)
-        for schema, name in relations:
-            if schema in counted and not name.startswith("_"):
-                rows = con.execute(f'select count(*) from build."{schema}"."{name}"').fetchone()[0]
-                con.execute("insert into audit.row_counts values (?, ?)", [f"{schema}/{name}", rows])
-        if parquet is not None:
-            con.executemany("insert into audit.row_counts values (?, ?)", [[f"marts/{m}", n] for m, n in counts.items()])
-        copy_publications(con, previous, run_id)
-        con.execute("detach build")
-        con.execute("checkpoint published")
-        con.execute("use memory")
-        con.execute("detach published")
-    finally:
-        con.close()
-    return counts
+def naive_utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)
 
 
-def mart_relation(mart: str, parquet: Path | None) -> str:
-    """Where a mart is read from: the build file's `marts` schema, or its Parquet folder."""
-    if parquet is None:
-        return f'build.marts."{mart}"'
-    return f"read_parquet({sql.path(parquet / mart / '*.parquet')})"
-
-
-def missing_marts(con: duckdb.DuckDBPyConnection, marts: list[str], parquet: Path | None) -> list[str]:
-    """The marts the build did not produce: a publish must hold every mart or none."""
-    if parquet is not None:
-        return [m for m in marts if not any((parquet / m).glob("*.parquet"))]
-    present = {name for (name,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = 'build' and schema_name = 'marts' "
-        "union all select view_name from duckdb_views() where database_name = 'build' and schema_name = 'marts'"
-    ).fetchall()}
-    return [m for m in marts if m not in present]
-
-
-def copy_publications(con: duckdb.DuckDBPyConnection, previous: Path | None, run_id: str) -> None:
-    """`audit.publications`: the previous version's log plus this publish. Times are UTC and
-    naive, so that every client reads them without a time-zone library."""
-    con.execute("create table audit.publications (published_at_utc timestamp, run_id varchar, "
-                "duckdb_version varchar, storage_version varchar)")
-    if previous is not None and previous.exists():
-        con.execute(f"attach {sql.path(previous)} as previous (read_only)")
-        logged = con.execute("select count(*) from duckdb_tables() where database_name = 'previous' "
-                             "and schema_name = 'audit' and table_name = 'publications'").fetchone()[0]
-        if logged:
-            con.execute("insert into audit.publications select * from previous.audit.publications")
-        con.execute("detach previous")
-    con.execute("insert into audit.publications values (timezone('UTC', now()), ?, ?, ?)",
-                [run_id, duckdb.__version__, STORAGE_VERSION])
-
-
-def staging_path(target: Path) -> Path:
-    """Where the next version of `target` is written: a folder of its own on the same file system
-    (a rename is atomic only there), so a publish killed halfway leaves nothing where analysts look."""
-    return target.parent / "publishing" / f"{target.name}.{os.getpid()}.new"
-
-
-def publish_file(build_db: Path, target: Path, marts: list[str], run_id: str = "",
-                 parquet: Path | None = None) -> dict[str, int]:
-    """Build the new version in the staging folder, then rename it over `target` in one step."""
-    staging = staging_path(target)
-    staging.parent.mkdir(exist_ok=True)
-    # What a killed publish left (publishes run one at a time, in the build_file pool).
-    for left in staging.parent.glob(f"{target.name}.*"):
-        left.unlink()
-    try:
-        counts = write_published_copy(build_db, staging, marts, previous=target, run_id=run_id, parquet=parquet)
-        with staging.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(staging, target)
-    finally:
-        staging.unlink(missing_ok=True)
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-    return counts
-
-
-def parquet_dir(home: Path) -> Path:
-    """The published marts as Parquet (Spark builds): a link to the current version's folder."""
-    return Path(home) / "published" / "parquet"
-
-
-def write_parquet_marts(home: Path, marts: list[str], run_id: str) -> Path:
-    """Each mart from the run's Spark session to `published/versions/<run id>/<mart>/`, a folder
-    no reader knows of yet; returns that folder."""
-    from orchestration.engines.spark_lake import spark_session
-
-    version = Path(home) / "published" / "versions" / run_id
-    shutil.rmtree(version, ignore_errors=True)  # what a killed publish of this run left
-    spark = spark_session()
-    for mart in marts:
-        spark.table(f"marts.`{mart}`").write.parquet(str(version / mart))
-    return version
-
-
-def swap_parquet(home: Path, version: Path) -> None:
-    """Point `published/parquet` at `version` in one rename (of a new symbolic link over the old
-    one), then remove the versions older than the one it replaced: a reader that resolved the
-    link just before keeps its files."""
-    link = parquet_dir(home)
-    previous = link.resolve() if link.is_symlink() else None
-    fresh = link.with_name(f"parquet.{os.getpid()}.new")
-    fresh.unlink(missing_ok=True)
-    fresh.symlink_to(Path("versions") / version.name, target_is_directory=True)
-    os.replace(fresh, link)
-    for old in version.parent.iterdir():
-        if old != version and old != previous:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def publish_spark(home: Path, target: Path, marts: list[str], run_id: str) -> dict[str, int]:
-    """A Spark build's publish: the marts as Parquet, the analysts' DuckDB file built from those
-    Parquet files (so both hold the same rows), then the Parquet link swapped in."""
-    version = write_parquet_marts(home, marts, run_id)
-    counts = publish_file(Path(home) / "build.duckdb", target, marts, run_id=run_id, parquet=version)
-    swap_parquet(home, version)
-    return counts
+def run_records(context: AssetExecutionContext, check_keys: Sequence[AssetCheckKey]) -> Records:
+    """Each check's latest result and each mart's latest materialization, for the analysts' file."""
+    instance = context.instance
+    checks = []
+    for key, record in instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys)).items():
+        evaluation = record.event.dagster_event.event_specific_data if record.event else None
+        if evaluation is not None:
+            checks.append((key.asset_key.to_user_string(), key.name, evaluation.passed, evaluation.severity.value,
+                           evaluation.description or "", naive_utc(record.event.timestamp)))
+    latest = instance.get_latest_materialization_events(mart_keys())
+    materialized = [(key.to_user_string(), naive_utc(event.timestamp) if event else None) for key, event in latest.items()]
+    materialized.append(("publish", naive_utc(datetime.now(timezone.utc).timestamp())))
+    return Records(checks=checks, materialized=materialized, late_after=WEEKLY_FRESHNESS.warn_window.to_timedelta(),
+                   stale_after=WEEKLY_FRESHNESS.fail_window.to_timedelta(), pilot_cities=pilot_cities())
 
 
 def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinition:
@@ -238,10 +101,11 @@ def publish_asset(audited: Sequence[AssetKey], check_name: str) -> AssetsDefinit
         marts = [key.path[-1] for key in mart_keys()]
         # Data Docs render in a check process, which has GX loaded, while the file is copied.
         rendered = workers().submit(docs.build_docs, home)
-        if settings.engine_name() == "spark":
-            counts = publish_spark(home, target, marts, context.run.run_id)
-        else:
-            counts = publish_file(home / "build.duckdb", target, marts, run_id=context.run.run_id)
+        builder = engine.current()
+        version = builder.write_marts(home, marts, context.run.run_id)
+        counts = publish_file(home / "build.duckdb", target, marts, run_id=context.run.run_id, parquet=version,
+                              records=run_records(context, check_keys))
+        builder.swap_marts(home, version)
         index = rendered.result()
         return MaterializeResult(
             metadata={

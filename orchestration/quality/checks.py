@@ -28,11 +28,11 @@ from dagster import (
 )
 
 from orchestration import settings
+from orchestration.engines.engine import for_schema
 from orchestration.pilots.assets import city_of_intake_run, rows_a_city_run_changes
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_counts
 from orchestration.quality.pool import WORKERS, workers
-from orchestration.quality.declared_rules import check_engine
 from orchestration.quality.runner import Outcome, SuiteRun, validate_frames, validate_many
 from orchestration.quality.suites import Suite, load_suites, match_assets
 from orchestration.engines.build_file import BUILD_FILE_POOL, Warehouse
@@ -136,15 +136,12 @@ def run_suites(suites: list[Suite], home: Path) -> Iterator[tuple[SuiteRun, int 
         yield from future.result()
 
 
-def run_suites_on_spark(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int | None]]:
-    """Validate the tables on Spark in this process, with the session the dbt step opened (the
+def run_suites_in_process(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int | None]]:
+    """Validate the tables in this process, as its engine's session reads them (on Spark the
     check processes would each need a JVM of their own, and only one JVM can hold the metastore)."""
-    from orchestration.engines.spark_lake import spark_session
-
-    spark = spark_session()
     baselines = published_row_counts(home, [suite.asset_path for suite in suites])
     runs = validate_frames(
-        [(suite, {"published_row_count": baseline or 0}, spark.table(f"{suite.schema}.{suite.table}"))
+        [(suite, {"published_row_count": baseline or 0}, for_schema(suite.schema).table_frame(suite.schema, suite.table))
          for suite, baseline in zip(suites, baselines)],
         context=docs.context(home),
     )
@@ -172,8 +169,7 @@ def layer_check(schema: str, suites: list[Suite]) -> AssetChecksDefinition:
         if city := city_of_intake_run(context):
             changed = rows_a_city_run_changes(city)
             selected = [replace(s, rows=changed.get((s.schema, s.table))) for s in selected]
-        on_spark = check_engine(schema, settings.engine_name()) == "spark"
-        runs = run_suites_on_spark if on_spark else run_suites
+        runs = run_suites_in_process if for_schema(schema).checks_in_process else run_suites
         for run, baseline in runs(selected, Path(warehouse.home)):
             yield check_result(run, baseline)
 

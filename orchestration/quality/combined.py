@@ -24,7 +24,7 @@ from __future__ import annotations
 from numbers import Number
 from typing import Any
 
-from orchestration.quality.declared_rules import quoted
+from orchestration.engines.engine import Engine, for_schema
 from orchestration.quality.suites import Rule, Suite
 
 COMBINED = "unexpected_rows_expectation"
@@ -47,18 +47,18 @@ def literal(value: Any) -> str | None:
     return None
 
 
-def broken_rows(rule: Rule, engine: str = "duckdb") -> str | None:
+def broken_rows(rule: Rule, engine: Engine) -> str | None:
     """The query selecting one row per breach of `rule`, for the rules that are plain row
     conditions; None for the others (parameters, `mostly`, table-level rules, warnings)."""
     kwargs = rule.kwargs
     if rule.severity != "error" or set(kwargs) - _PLAIN_KWARGS:
         return None
-    column = quoted(kwargs["column"], engine) if isinstance(kwargs.get("column"), str) else None
+    column = engine.quoted(kwargs["column"]) if isinstance(kwargs.get("column"), str) else None
     if rule.type == "unexpected_rows_expectation":
         return f"select 1 from ({kwargs['unexpected_rows_query']})"
     if column is None:
         if rule.type == "expect_compound_columns_to_be_unique":
-            columns = ", ".join(quoted(c, engine) for c in kwargs["column_list"])
+            columns = ", ".join(engine.quoted(c) for c in kwargs["column_list"])
             return f"select 1 from {{batch}} group by {columns} having count(*) > 1"
         return None
     if rule.type == "expect_column_values_to_not_be_null":
@@ -78,21 +78,23 @@ def broken_rows(rule: Rule, engine: str = "duckdb") -> str | None:
     return None
 
 
-def relation(suite: Suite) -> str:
+def relation(suite: Suite, engine: Engine) -> str:
     """What the suite's row rules read: the table, or the rows `suite.rows` selects of it."""
-    table = f"{quoted(suite.schema)}.{quoted(suite.table)}"
+    table = f"{engine.quoted(suite.schema)}.{engine.quoted(suite.table)}"
     return table if suite.rows is None else f"(select * from {table} where {suite.rows})"
 
 
-def combined(suite: Suite, engine: str = "duckdb") -> tuple[Suite, tuple[Rule, ...]]:
-    """The suite with its plain row rules merged into one rule, in `engine`'s SQL, and the rules
-    merged. A suite with fewer than two such rules comes back as it is."""
+def combined(suite: Suite, engine: Engine | None = None) -> tuple[Suite, tuple[Rule, ...]]:
+    """The suite with its plain row rules merged into one rule, in the SQL of `engine` (by default
+    the one that holds the suite's table), and the rules merged. A suite with fewer than two such
+    rules comes back as it is."""
+    engine = engine or for_schema(suite.schema)
     queries = [broken_rows(rule, engine) for rule in suite.rules]
     together = tuple(rule for rule, query in zip(suite.rules, queries) if query)
     if len(together) < 2:
         return suite, ()
-    # On Spark the batch is a DataFrame, which may differ from the table: GX's `{batch}` stays.
-    batch = "{batch}" if engine == "spark" else in_query_format(relation(suite))
+    # A batch that is a DataFrame may differ from the table: GX's `{batch}` stays.
+    batch = "{batch}" if engine.batch_is_a_frame else in_query_format(relation(suite, engine))
     query = "\nunion all\n".join(q for q in queries if q).replace("{batch}", batch)
     query = f"select * from ({query}) where exists (select 1 from {{batch}})"
     merged = Rule(type=COMBINED, kwargs={"unexpected_rows_query": query}, severity="error",

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from orchestration import settings
+from orchestration.engines.engine import Engine, current, for_schema
 
 # Every county a national county file names, read from the raw tables so that a broken key stops
 # the build before dbt runs. Bedford city VA (51515) merged into its county in 2013; 2010 tracts
@@ -62,32 +63,6 @@ def project_vars() -> dict[str, Any]:
     return project.get("vars") or {}
 
 
-# How each engine quotes an identifier: DuckDB with double quotes, Spark SQL with backticks (a
-# double-quoted word is a string there).
-QUOTES = {"duckdb": '"', "spark": "`"}
-
-
-def quoted(column: str, engine: str = "duckdb") -> str:
-    """`column` as an identifier in `engine`'s SQL, its quote character doubled inside."""
-    mark = QUOTES[engine]
-    return mark + column.replace(mark, mark + mark) + mark
-
-
-def check_engine(schema: str, engine: str) -> str:
-    """The engine that validates a table of `schema`: raw tables are loaded, and checked, by
-    DuckDB whatever engine builds the models."""
-    return "duckdb" if schema == "raw" else engine
-
-
-def unknown_counties(values: str, engine: str) -> str:
-    """The condition that the list `values` names a county outside KNOWN_COUNTIES: DuckDB unnests
-    it in a correlated subquery; Spark cannot, so it takes the list minus every known county."""
-    if engine == "spark":
-        known = f"(select collect_set(county_geoid) from {KNOWN_COUNTIES} as known(county_geoid))"
-        return f"size(array_except({values}, {known})) > 0"
-    return f"exists (select 1 from unnest({values}) as listed(county_geoid) where county_geoid not in {KNOWN_COUNTIES})"
-
-
 def number(value: Any) -> Any:
     """Meta rendered from `{{ var(...) }}` arrives as text."""
     if isinstance(value, str):
@@ -117,14 +92,13 @@ def unexpected_rows(where: str) -> dict[str, str]:
     return {"unexpected_rows_query": f"select * from {{batch}} where {condition}"}
 
 
-def column_rules(column: dict, is_source: bool, engine: str = "duckdb") -> list[tuple[str, dict, str, str]]:
+def column_rules(column: dict, is_source: bool, engine: Engine) -> list[tuple[str, dict, str, str]]:
     name, meta = column["name"], column.get("meta") or {}
     severity = meta.get("severity", "error")
     unit = meta.get("unit")
     rules = []
 
-    def q(identifier: str) -> str:
-        return quoted(identifier, engine)
+    q = engine.quoted
 
     def add(kind: str, kwargs: dict, rule: str) -> None:
         rules.append((kind, kwargs, severity, rule))
@@ -169,7 +143,7 @@ def column_rules(column: dict, is_source: bool, engine: str = "duckdb") -> list[
             f"every {name} lies in a known county")
     if meta.get("known_counties"):
         add("unexpected_rows_expectation",
-            unexpected_rows(unknown_counties(meta["known_counties"], engine)),
+            unexpected_rows(engine.listed_outside(meta["known_counties"], KNOWN_COUNTIES)),
             f"every county in {name} is a known county")
     return rules
 
@@ -194,9 +168,11 @@ def table_rules(node: dict, schema: str, row_drop_limit: float) -> list[tuple[st
     return rules
 
 
-def declared_tables(manifest: dict, engine: str = "duckdb") -> list[Declared]:
+def declared_tables(manifest: dict, engine: Engine | None = None) -> list[Declared]:
     """Every source table and model that declares a rule (and every source and mart), its SQL
-    written for the engine that checks it (`engine` for models, DuckDB for raw tables)."""
+    written for the engine that checks it: `engine` (MOBILITY_ENGINE's by default) for models,
+    DuckDB for raw tables."""
+    engine = engine or current()
     limit = float(project_vars()["row_drop_limit"])
     nodes = [(n, "raw", True) for n in manifest["sources"].values()]
     nodes += [(n, n["schema"], False) for n in manifest["nodes"].values() if n["resource_type"] == "model"]
@@ -204,7 +180,7 @@ def declared_tables(manifest: dict, engine: str = "duckdb") -> list[Declared]:
     for node, schema, is_source in nodes:
         rules = table_rules(node, schema, limit)
         for column in (node.get("columns") or {}).values():
-            rules += column_rules(column, is_source, check_engine(schema, engine))
+            rules += column_rules(column, is_source, for_schema("raw") if schema == "raw" else engine)
         if rules:
             declared_in = node.get("original_file_path") if is_source else (node.get("patch_path") or "").split("://")[-1]
             tables.append(Declared(schema=schema, table=node["name"], description=node.get("description") or "",

@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from orchestration import settings
+from orchestration.engines.engine import Engine, current
 from orchestration.quality.combined import combined
 from orchestration.quality.gx_duckdb import duckdb_source
 from orchestration.quality.suites import Suite
@@ -114,9 +115,10 @@ def validate_many(suites: list[tuple[Suite, dict[str, Any]]], db_path: Path, con
 
 
 def validate_batch(context, batch, suite: Suite, parameters: dict[str, Any], name: str,
-                   batch_parameters: dict[str, Any] | None = None, engine: str = "duckdb") -> SuiteRun:
+                   batch_parameters: dict[str, Any] | None = None, engine: Engine | None = None) -> SuiteRun:
     """One suite on one batch: pass/fail first, rule by rule only where that failed.
-    `batch_parameters` carry a Spark batch's DataFrame; `engine` is the SQL dialect of the batch."""
+    `batch_parameters` carry a DataFrame batch; `engine` holds the batch (by default the one
+    that holds the suite's table)."""
     import great_expectations as gx
 
     def run(suite: Suite, result_format: dict):
@@ -141,21 +143,24 @@ def validate_batch(context, batch, suite: Suite, parameters: dict[str, Any], nam
     return SuiteRun(suite=suite, outcomes=met + others, result=result)
 
 
-def validate_frames(suites: list[tuple[Suite, dict[str, Any], Any]], context=None) -> list[SuiteRun]:
+def validate_frames(suites: list[tuple[Suite, dict[str, Any], Any]], context=None,
+                    engine: Engine | None = None) -> list[SuiteRun]:
     """Validate each suite against its Spark DataFrame through GX's Spark data source, in this
     process's Spark session (GX's `getOrCreate()` finds it): on Spark the marts are checked in
-    the run's own process, since a second JVM could not open Derby's embedded metastore."""
+    the run's own process, since a second JVM could not open Derby's embedded metastore.
+    `engine` holds the frames (MOBILITY_ENGINE's by default)."""
+    engine = engine or current()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     quiet_gx()
     context = context or gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_or_update_spark("spark")
+    source = context.data_sources.add_or_update_spark(engine.name)
     runs = []
     for suite, parameters, frame in suites:
         batch = dataframe_batch(source, suite.name)
-        runs.append(validate_batch(context, batch, suite, parameters, suite.name, {"dataframe": frame}, "spark"))
+        runs.append(validate_batch(context, batch, suite, parameters, suite.name, {"dataframe": frame}, engine))
     return runs
 
 

@@ -18,8 +18,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from orchestration import settings
 from orchestration.declarations.dbt_manifest import manifest as dbt_manifest
+from orchestration.engines.engine import Engine
 from orchestration.quality.declared_rules import Declared, declared_tables
 
 SEVERITIES = ("error", "warning")
@@ -148,10 +148,9 @@ def declared_suite(table: Declared) -> Suite:
                  files=(table.file,))
 
 
-def load_suites(directory: Path, manifest: dict | None = None, engine: str | None = None) -> list[Suite]:
+def load_suites(directory: Path, manifest: dict | None = None, engine: Engine | None = None) -> list[Suite]:
     """The declared rules of every table, merged with its hand-written suite file if it has one;
-    the declared SQL is written for `engine` (MOBILITY_ENGINE by default), which checks the models."""
-    engine = engine or settings.engine_name()
+    the declared SQL is written for `engine` (MOBILITY_ENGINE's by default), which checks the models."""
     suites = {(t.schema, t.table): declared_suite(t) for t in declared_tables(manifest or dbt_manifest(), engine)}
     for path in suite_files(directory):
         hand = load_suite(path, directory)

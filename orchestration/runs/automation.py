@@ -6,8 +6,6 @@ policy, so the UI marks them stale when the weekly refresh has not happened.
 """
 
 import hashlib
-from datetime import timedelta
-
 from dagster import (
     AssetKey,
     AssetSpec,
@@ -17,13 +15,13 @@ from dagster import (
     DefaultSensorStatus,
     RunRequest,
     ScheduleDefinition,
-    FreshnessPolicy,
     SensorEvaluationContext,
     SkipReason,
     sensor,
 )
 
 from orchestration.files.bytes import files_sha256
+from orchestration.publish.asset import WEEKLY_FRESHNESS
 from orchestration.runs.jobs import build_warehouse_job
 from orchestration.sources import declared_files
 
@@ -72,9 +70,6 @@ weekly_refresh = ScheduleDefinition(
 )
 
 
-# Refreshed every Monday: late once the refresh is half a day overdue, failing after a second
-# missed week.
-WEEKLY_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=7, hours=12))
 
 PUBLISH_KEY = AssetKey(["publish"])
 
