@@ -125,8 +125,8 @@ def urban_dictionary(con: duckdb.DuckDBPyConnection, name: str, spec: dict, mart
 
 
 def dictionary(con: duckdb.DuckDBPyConnection) -> str:
-    """Every column of every file written: its type, unit and description (an Urban-style
-    column's from the mart column it comes from)."""
+    """Every column of every file written, with its type, unit and description (an Urban-style
+    column's from the mart column it comes from), as a temporary table; returns its query."""
     rows = con.execute(DICTIONARY).fetchall()
     by_column = {(table, column): (unit, description) for table, column, _, unit, description in rows}
     for name, spec in URBAN_FILES.items():
