@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from orchestration.dbt.project import dbt_project
-from orchestration.pilots.registry import city_counties
+from orchestration.pilots.registry import city_counties, pilot_cities
 from orchestration.publish.asset import mart_keys
 from orchestration.publish.published_file import publish_file, staging_path
 from quality_scenarios import sha256
@@ -34,6 +34,25 @@ def test_full_build_publishes_marts_and_row_counts(built_warehouse):
     schemas = {s for (s,) in read(published, "select distinct schema_name from duckdb_tables()")}
     assert schemas == {"marts", "audit"}  # raw and staging stay in the build file
     assert (built_warehouse.parent / "docs" / "index.html").exists()
+
+
+def test_the_published_file_carries_what_the_analysts_tools_read(built_warehouse, build_run):
+    """Docs as DuckDB comments, each check's result, freshness and the pilot cities: what `mobility`
+    shows without opening the build's own state."""
+    published = built_warehouse.parent / "mobility.duckdb"
+    (comment,) = read(published, "select comment from duckdb_columns() where schema_name = 'marts' "
+                      "and table_name = 'dim_city' and column_name = 'population'")[0]
+    assert comment.startswith("Latest Census population estimate")
+    assert read(published, "select comment is not null and comment <> '' from duckdb_tables() "
+                "where schema_name = 'marts' and table_name = 'dim_city'") == [(True,)]
+    assert read(published, "select unit from audit.column_units where table_name = 'marts.tract_opportunity' "
+                "and column_name = 'latitude'") == [("degrees north",)]
+    evaluations = {(e.asset_key.to_user_string(), e.passed) for e in build_run.get_asset_check_evaluations()}
+    assert set(read(published, "select asset_key, passed from audit.checks")) == evaluations
+    freshness = dict(read(published, "select asset_key, late_after_hours from audit.freshness"))
+    assert set(freshness) == {"/".join(k.path) for k in mart_keys()} | {"publish"}
+    assert set(freshness.values()) == {7 * 24 + 12}
+    assert [c for (c,) in read(published, "select city_geoid from audit.pilot_cities order by 1")] == pilot_cities()
 
 
 def test_publish_depends_on_every_mart_in_the_manifest():

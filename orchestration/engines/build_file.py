@@ -1,4 +1,4 @@
-"""Dagster resources. Configured from the environment with local defaults."""
+"""The build file as a Dagster resource, and the pool that lets one step at a time open it."""
 
 import time
 from contextlib import contextmanager
@@ -11,7 +11,7 @@ from dagster import ConfigurableResource
 from orchestration import settings
 
 # Every step that opens the build file runs in this Dagster pool, limited to one step at a time
-# across runs (`concurrency` in the instance's dagster.yaml, see settings): a sensor's run and a
+# across runs (`concurrency` in the instance's dagster.yaml, see runs/instance.py): a sensor's run and a
 # manual run then queue for the file instead of failing on DuckDB's single-writer lock.
 BUILD_FILE_POOL = "build_file"
 
@@ -20,7 +20,7 @@ class Warehouse(ConfigurableResource):
     """The build DuckDB file under `MOBILITY_HOME`.
 
     Connections are short-lived: each step opens, writes and closes, so that the next step
-    (a dbt subprocess, a check) can take the file's write lock.
+    (dbt, a check process) can take the file's write lock.
     """
 
     home: str

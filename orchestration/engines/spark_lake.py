@@ -1,4 +1,5 @@
-"""The raw tables as Parquet, for engines other than DuckDB (MOBILITY_ENGINE=spark).
+"""Spark's side of the engine seam (MOBILITY_ENGINE=spark): its session, the raw tables as
+Parquet, and the marts published as Parquet beside the analysts' file.
 
 Every table of schema `raw` in the build file is written to `$MOBILITY_HOME/lake/raw/<table>/`
 (one Parquet file per table) and registered in Spark's metastore as `raw.<table>`, a table over

@@ -1,11 +1,10 @@
 """Every table's expectation suite (declared in dbt YAML, plus `expectations/`) as a blocking
 Dagster asset check on its asset.
 
-Python ingestion assets and dbt models are checked alike: the check validates the asset's
-table in the build file. A failed `error` expectation fails the check with ERROR severity,
-which stops every downstream asset in the run (dbt layers run as separate steps, so checks on
-staging models gate the marts) and publishing. Failed `warning` expectations fail the check
-with WARN severity: shown in the UI, not blocking.
+Raw tables are checked before the dbt step and marts after it, one step per layer; the check
+validates the asset's table where its engine holds it. A failed `error` expectation fails the
+check with ERROR severity: a failed raw table stops the dbt step, a failed mart stops publishing.
+Failed `warning` expectations fail the check with WARN severity: shown in the UI, not blocking.
 """
 
 

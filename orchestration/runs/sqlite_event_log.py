@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 # Private Dagster API: the SQLite event log and its per-database connection context
-# (dagster/_core/storage/event_log/sqlite/sqlite_event_log.py). tests/test_run_log.py fails when
+# (dagster/_core/storage/event_log/sqlite/sqlite_event_log.py). tests/test_sqlite_event_log.py fails when
 # `_connect` is no longer how the storage reaches its databases.
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
