@@ -110,3 +110,31 @@ def test_peer_set_is_half_to_twice_the_city_population(warehouse_sql):
           and p.population between 0.5 * ? and 2 * ?
     """, [population, population]).fetchone()[0]
     assert count_peers == expected > 10
+
+
+def test_share_intervals_stay_within_0_1(warehouse_sql):
+    """Every share's interval stays within 0-1, as Urban clamps them: wide columns named
+    share_*_lb / share_*_ub, and the lb / ub of long marts' rows whose metric is a share. A share
+    estimate published outside 0-1 (a few official county incarceration estimates) keeps its
+    interval, so that it still holds the estimate."""
+    columns: dict[str, set[str]] = {}
+    for table, column in warehouse_sql.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'marts'").fetchall():
+        columns.setdefault(table, set()).add(column)
+    outside, checked = {}, set()
+    for table, names in columns.items():
+        for name in names:
+            if name.startswith("share_") and name.endswith(("_lb", "_ub")):
+                checked.add(f"{table}.{name}")
+                outside[f"{table}.{name}"] = warehouse_sql.execute(
+                    f'select count(*) from marts.{table} where "{name}" < 0 or "{name}" > 1').fetchone()[0]
+        metric = next((c for c in ("metric", "outcome", "measure") if c in names), None)
+        value = next((c for c in ("value", "estimate") if c in names), None)
+        if {"lb", "ub"} <= names and metric and value:
+            share = f"{metric} like 'share%'" + (" or unit like 'share%'" if "unit" in names else "")
+            checked.add(table)
+            outside[table] = warehouse_sql.execute(
+                f"select count(*) from marts.{table} where ({share}) and {value} between 0 and 1 "
+                "and (lb < 0 or ub > 1)").fetchone()[0]
+    assert {"city_indicators", "city_mobility", "county_mobility", "city_cradle_to_career"} <= checked
+    assert {name: count for name, count in outside.items() if count} == {}

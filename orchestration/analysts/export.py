@@ -7,6 +7,7 @@ figure has one) and subgroup (`subgroup_type`, `subgroup`), one column per metri
 `_lb`, `_ub` and `_quality` columns, and `pctl_<metric>` for its national percentile.
 """
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -33,23 +34,33 @@ SUBGROUPS = "(values " + ", ".join(f"('{race}', '{kind}', '{name}')" for race, (
     + ") as subgroups(race, subgroup_type, subgroup)"
 
 
-# The long marts the Urban-style files pivot: the rows, their keys and each metric's columns.
+# The long marts the Urban-style files pivot: the rows, their keys (each with the mart column it
+# comes from and how), the column naming the metric, and each metric's columns.
+PLACE_KEYS = {"state": ("city_geoid", "State FIPS code, the first 2 digits of"),
+              "place": ("city_geoid", "Place FIPS code, the last 5 digits of"),
+              "place_name": ("city_name", "As")}
 URBAN_FILES = {
     "urban_city_mobility": {
+        "mart": "city_mobility",
+        "metric": "outcome",
         "rows": f"""select left(city_geoid, 2) as state, right(city_geoid, 5) as place, city_name as place_name,
                 subgroup_type, subgroup, outcome as metric, estimate, lb, ub, quality, pctl_national
             from marts.city_mobility
             inner join {SUBGROUPS} using (race)
             where gender = 'pooled' and parent_pctile = 25 and estimate is not null""",
-        "keys": ["state", "place", "place_name", "subgroup_type", "subgroup"],
+        "keys": {**PLACE_KEYS, "subgroup_type": ("race", "Urban's subgroup dimension (`all` or `race-ethnicity`) of"),
+                 "subgroup": ("race", "Urban's subgroup name (e.g. `Black, Non-Hispanic`) for")},
         "columns": {"": "estimate", "_lb": "lb", "_ub": "ub", "_quality": "quality", "pctl_": "pctl_national"},
     },
     "urban_city_census_indicators": {
+        "mart": "city_indicators",
+        "metric": "metric",
         "rows": """select year, left(city_geoid, 2) as state, right(city_geoid, 5) as place, city_name as place_name,
                 subgroup_type, subgroup, metric, value, lb, ub, quality
             from marts.city_indicators
             where source like 'census%'""",
-        "keys": ["year", "state", "place", "place_name", "subgroup_type", "subgroup"],
+        "keys": {"year": ("year", "As"), **PLACE_KEYS, "subgroup_type": ("subgroup_type", "As"),
+                 "subgroup": ("subgroup", "As")},
         "columns": {"": "value", "_lb": "lb", "_ub": "ub", "_quality": "quality"},
     },
 }
@@ -60,11 +71,14 @@ def urban_column(metric: str, suffix: str) -> str:
     return suffix + metric if suffix.endswith("_") else metric + suffix
 
 
+def urban_metrics(con: duckdb.DuckDBPyConnection, spec: dict) -> list[str]:
+    return [m for (m,) in con.execute(f"select distinct metric from ({spec['rows']}) order by 1").fetchall()]
+
+
 def urban_select(con: duckdb.DuckDBPyConnection, spec: dict) -> str:
     """One column per metric and suffix, from the long rows (one row per key and metric)."""
-    metrics = [m for (m,) in con.execute(f"select distinct metric from ({spec['rows']}) order by 1").fetchall()]
     columns = [f"max({source}) filter (where metric = {sql.text(metric)}) as {sql.identifier(urban_column(metric, suffix))}"
-               for metric in metrics for suffix, source in spec["columns"].items()]
+               for metric in urban_metrics(con, spec) for suffix, source in spec["columns"].items()]
     keys = ", ".join(spec["keys"])
     return f"select {keys}, {', '.join(columns)} from ({spec['rows']}) group by all order by {keys}"
 
@@ -80,8 +94,54 @@ DICTIONARY = """select 'marts.' || columns.table_name as table_name, columns.col
     order by columns.table_name, columns.column_index"""
 
 
+def metric_unit(con: duckdb.DuckDBPyConnection, mart: str, metric_column: str, metric: str, declared: str) -> str:
+    """A metric's unit in a long mart: from the rows' `unit` column where the mart has one, from
+    the metric's name prefix where the declared unit lists them ("share_ 0-1, ..."), else as declared."""
+    if declared.startswith("as the row's `unit`"):
+        found = con.execute(f"select min(unit) from marts.{sql.identifier(mart)} where {sql.identifier(metric_column)} = ?",
+                            [metric]).fetchone()[0]
+        return found or ""
+    if declared.startswith("per metric"):
+        by_prefix = dict(re.findall(r"(\w+_) ([^,)]+)", declared))
+        return next((unit for prefix, unit in by_prefix.items() if metric.startswith(prefix)), declared)
+    return declared
+
+
+def urban_dictionary(con: duckdb.DuckDBPyConnection, name: str, spec: dict, marts: dict) -> list[tuple]:
+    """An Urban-style file's columns, described from the long mart's columns they come from
+    (`marts`: the dictionary's rows by table and column)."""
+    mart = spec["mart"]
+    types = {row[0]: row[1] for row in con.execute(f"describe {urban_select(con, spec)}").fetchall()}
+    rows = []
+    for key, (column, how) in spec["keys"].items():
+        unit, description = marts[(f"marts.{mart}", column)]
+        rows.append((key, unit, f"{how} `{mart}.{column}`: {description}"))
+    for metric in urban_metrics(con, spec):
+        for suffix, column in spec["columns"].items():
+            unit, description = marts[(f"marts.{mart}", column)]
+            rows.append((urban_column(metric, suffix), metric_unit(con, mart, spec["metric"], metric, unit),
+                         f"`{mart}.{column}` of {spec['metric']} `{metric}`: {description}"))
+    return [(name, column, types[column], unit, description) for column, unit, description in rows]
+
+
+def dictionary(con: duckdb.DuckDBPyConnection) -> str:
+    """Every column of every file written, with its type, unit and description (an Urban-style
+    column's from the mart column it comes from), as a temporary table; returns its query."""
+    rows = con.execute(DICTIONARY).fetchall()
+    by_column = {(table, column): (unit, description) for table, column, _, unit, description in rows}
+    for name, spec in URBAN_FILES.items():
+        rows += urban_dictionary(con, name, spec, by_column)
+    con.execute("create or replace temp table data_dictionary (table_name varchar, column_name varchar, "
+                "data_type varchar, unit varchar, description varchar)")
+    con.executemany("insert into data_dictionary values (?, ?, ?, ?, ?)", rows)
+    return "select * from data_dictionary"
+
+
 def copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, fmt: str) -> int:
-    WRITERS[fmt](con.sql(query), str(target))
+    relation = con.sql(query)
+    if fmt == "csv":
+        relation = relation.project(sql.csv_columns(relation))
+    WRITERS[fmt](relation, str(target))
     # Fetched to the end: DuckDB refuses the next write while a result is unfinished.
     ((rows,),) = con.execute(f"select count(*) from ({query})").fetchall()
     return rows
@@ -102,6 +162,6 @@ def export(directory: Path, fmt: str, on_step: Callable[[str], None] = lambda _:
         for number, (name, spec) in enumerate(URBAN_FILES.items(), start=len(marts) + 1):
             written[name] = copy(con, urban_select(con, spec), directory / f"{name}.{fmt}", fmt)
             on_step(f"[{number}/{steps}] {name}: {written[name]:,} rows")
-        written["data_dictionary"] = copy(con, DICTIONARY, directory / f"data_dictionary.{fmt}", fmt)
+        written["data_dictionary"] = copy(con, dictionary(con), directory / f"data_dictionary.{fmt}", fmt)
         on_step(f"[{steps}/{steps}] data_dictionary: {written['data_dictionary']:,} columns described")
     return written

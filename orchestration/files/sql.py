@@ -16,3 +16,12 @@ def path(file: Path) -> str:
 def identifier(name: str) -> str:
     """A DuckDB identifier: double-quoted, quotes inside doubled."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def csv_columns(relation) -> str:
+    """The select list that writes `relation` to CSV as `mobility export` and `mobility sql` do:
+    lists and structs as DuckDB writes them, doubles with 15 significant digits. A double holds 15
+    (DBL_DIG): every decimal value it can carry keeps its digits, and arithmetic noise such as
+    0.05600000000000001 goes. Parquet files keep the doubles whole."""
+    return ", ".join(f"printf('%.15g', {identifier(name)}) as {identifier(name)}" if str(kind) == "DOUBLE"
+                     else identifier(name) for name, kind in zip(relation.columns, relation.types))

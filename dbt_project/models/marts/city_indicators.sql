@@ -1,6 +1,7 @@
 -- City context, long: one row per place x year x metric x subgroup. Urban Institute metrics
 -- as published, the Census population estimate, and census tract measures summed to places.
--- lb / ub are 95% bounds everywhere; census ones come from the ACS 90% MOE (se = MOE / 1.645).
+-- lb / ub are 95% bounds everywhere; census ones come from the ACS 90% MOE (se = MOE / 1.645),
+-- a share's kept within 0-1 as Urban's are.
 with urban as (
     select
         place_geoid as city_geoid,
@@ -52,8 +53,8 @@ census as (
         'all' as subgroup_type,
         'All' as subgroup,
         value,
-        value - 1.96 * moe_90 / 1.645 as lb,
-        value + 1.96 * moe_90 / 1.645 as ub,
+        {{ share_bound('value - 1.96 * moe_90 / 1.645', 'value', 'metric') }} as lb,
+        {{ share_bound('value + 1.96 * moe_90 / 1.645', 'value', 'metric') }} as ub,
         moe_90,
         -- Sampling error graded by the ACS reliability bands; decennial counts are full counts;
         -- ACS values without a published MOE stay ungraded.
