@@ -2,7 +2,8 @@
 
     mobility sql "select ..." [--format table|csv|json]
     mobility export --format parquet|csv DIR
-    mobility brief CITY [--format html|pdf] [--section NAME ...] [-o PATH]
+    mobility brief PLACE [--lang en|es] [--format html|pdf] [--section NAME ...] [-o PATH]
+    mobility site DIR [--city PLACE ...]
     mobility status
 
 Everything reads the published analysts' file (MOBILITY_HOME/mobility.duckdb), read-only.
@@ -69,7 +70,7 @@ def run_brief(args) -> int:
     from orchestration.brief import write_brief
 
     target = write_brief(args.city, args.format, Path(args.output) if args.output else None,
-                         sections=args.section, on_step=progress)
+                         sections=args.section, on_step=progress, lang=args.lang)
     print(target)
     return 0
 
@@ -96,7 +97,8 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=run_export)
 
     brief = commands.add_parser("brief", help="a city brief for leaders: one self-contained HTML file (or PDF)")
-    brief.add_argument("city", help="city name (e.g. Tulsa) or 7-digit place GEOID")
+    brief.add_argument("city", help="place name (e.g. Tulsa, 'Springfield, IL') or 7-digit place GEOID")
+    brief.add_argument("--lang", choices=["en", "es"], default="en", help="language of the brief")
     brief.add_argument("--format", choices=["html", "pdf"], default="html")
     brief.add_argument("--section", action="append", help="only this section (repeatable)")
     brief.add_argument("-o", "--output", help="file to write (default: ./brief_<city>.<format>)")
