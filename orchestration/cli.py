@@ -75,6 +75,14 @@ def run_brief(args) -> int:
     return 0
 
 
+def run_site(args) -> int:
+    from orchestration.brief.site import write_site
+
+    written = write_site(Path(args.directory), args.city, on_step=progress)
+    print(f"{len(written)} pages in {Path(args.directory).resolve()}")
+    return 0
+
+
 def run_status(args) -> int:
     from orchestration.status import report
 
@@ -103,6 +111,12 @@ def parser() -> argparse.ArgumentParser:
     brief.add_argument("--section", action="append", help="only this section (repeatable)")
     brief.add_argument("-o", "--output", help="file to write (default: ./brief_<city>.<format>)")
     brief.set_defaults(run=run_brief)
+
+    site = commands.add_parser("site", help="an offline static site: every registry city's brief (English and "
+                                           "Spanish), an index and a What works page")
+    site.add_argument("directory")
+    site.add_argument("--city", action="append", help="one more place (name or GEOID) beside the registry's cities")
+    site.set_defaults(run=run_site)
 
     status = commands.add_parser("status", help="publication, checks, freshness and pilot uploads")
     status.set_defaults(run=run_status)

@@ -16,7 +16,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; co
        line-height: 1.5; background: white; font-size: 16px; overflow-wrap: break-word; }
 main, .top, footer { max-width: 860px; margin: 0 auto; padding: 0 20px; }
 main { padding-bottom: 24px; }
-.top { padding-top: 10px; font-size: 14px; display: flex; gap: 16px; flex-wrap: wrap; }
+.top { padding-top: 10px; font-size: 14px; }
+.top nav { display: flex; gap: 16px; flex-wrap: wrap; }
 a { color: #1d4ed8; }
 h1 { font-size: 28px; line-height: 1.2; margin: 12px 0 4px; }
 h2 { font-size: 21px; margin: 32px 0 8px; border-bottom: 2px solid #cbd5e1; padding-bottom: 4px; }
@@ -104,15 +105,20 @@ def page(city: City, top: Headline, sections: list[Section], publication: tuple[
             parts.append(f'<div class="synthetic" role="note">{escape(t("page.synthetic"))}</div>')
         parts.append(f"{section.html}</section>")
     run = f" ({escape(publication[1][:8])})" if publication and publication[1] else ""
+    metas = (f'<meta name="brief-date" content="{escape(published)}">'
+             f'<meta name="brief-practice" content="{escape(t("page.header_practice")) if synthetic else ""}">'
+             f'<meta name="brief-page-word" content="{escape(t("page.page"))}">')
+    footer = f"{escape(t('page.sources'))} {escape(t('page.footer', date=published))}{run}"
+    return document(f"{title} - {t('page.kind')}", "".join(parts), t, links, footer, metas)
+
+
+def document(title: str, body: str, t: Lang, links: dict[str, str], footer: str, metas: str = "") -> str:
+    """A whole page: styles inline, the links to other pages (if any) at its top."""
     nav = "".join(f'<a href="{escape(href)}">{escape(name)}</a>' for name, href in links.items())
     header = f'<header class="top"><nav aria-label="{escape(t("page.links"))}">{nav}</nav></header>' if nav else ""
     return (
         f'<!DOCTYPE html><html lang="{t.code}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="brief-date" content="{escape(published)}">'
-        f'<meta name="brief-practice" content="{escape(t("page.header_practice")) if synthetic else ""}">'
-        f'<meta name="brief-page-word" content="{escape(t("page.page"))}">'
-        f"<title>{escape(title)} - {escape(t('page.kind'))}</title><style>{STYLE}</style></head>"
-        f"<body>{header}<main>{''.join(parts)}</main>"
-        f"<footer>{escape(t('page.sources'))} {escape(t('page.footer', date=published))}{run}</footer></body></html>"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">{metas}'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body>{header}<main>{body}</main><footer>{footer}</footer></body></html>"
     )
