@@ -26,7 +26,7 @@ def catalogue(code: str) -> dict[str, str]:
 def step_for(value: float, lb: float | None = None, ub: float | None = None, finest: float = 0.0) -> float:
     """The rounding step the uncertainty supports (never finer than `finest`)."""
     if lb is not None and ub is not None and ub > lb:
-        step = 10 ** floor(log10((ub - lb) / 4))
+        step = 10 ** floor(log10((ub - lb) / 4) + 1e-9)
     elif value:
         step = 10 ** (floor(log10(abs(value))) - 2)  # three significant digits
     else:
