@@ -35,7 +35,7 @@ def step_for(value: float, lb: float | None = None, ub: float | None = None, fin
 
 
 def rounded(value: float, step: float) -> float:
-    result = round(value / step) * step
+    result = round(float(value) / step) * step
     return 0.0 if result == 0 else result  # never "-0"
 
 

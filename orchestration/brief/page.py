@@ -58,7 +58,7 @@ footer { font-size: 13px; color: #475569; border-top: 1px solid #cbd5e1; padding
   h1 { font-size: 24px; }
   .figures, .grid { grid-template-columns: minmax(0, 1fr); }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack, table.stack caption, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
   table.stack tr { border: 1px solid #cbd5e1; margin: 0 0 8px; padding: 4px 8px; }
   table.stack td { border: 0; padding: 2px 0; text-align: left; }
   table.stack td::before { content: attr(data-label) ": "; font-weight: 600; color: #334155; }

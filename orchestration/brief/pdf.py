@@ -4,6 +4,7 @@ shows synthetic pilot data) and a page number."""
 
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 from html import escape, unescape
 from pathlib import Path
@@ -38,6 +39,13 @@ def header_and_footer(html: str) -> tuple[str, str]:
 
 
 def print_pdf(html: str, target: Path) -> None:
+    # In a thread of its own: Playwright's synchronous API cannot run inside another one's loop
+    # (a caller that already drives a browser).
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(printed, html, target).result()
+
+
+def printed(html: str, target: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     header, footer = header_and_footer(html)
