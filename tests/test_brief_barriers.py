@@ -12,15 +12,15 @@ from test_brief import text_of
 MARTS = """
 create table marts.city_neighbourhood_conditions as
 select * from (values
-    ('2622000', 'Detroit', 'MI', '2014-2018', 'kfr_pooled_pooled_p25', 'Household income at 35', 'share_poverty',
+    ('2622000', 'Detroit', 'MI', '2014-2018', 'household_income_at_35_p25', 'Household income at 35', 'share_poverty',
      'Share of people in poverty', 287, -0.612, -0.680, -0.534, -0.41, 0.08, -0.57, -0.25, 6.2, true, 1),
-    ('2622000', 'Detroit', 'MI', '2014-2018', 'kfr_pooled_pooled_p25', 'Household income at 35', 'share_unemployed',
+    ('2622000', 'Detroit', 'MI', '2014-2018', 'household_income_at_35_p25', 'Household income at 35', 'share_unemployed',
      'Share of adults unemployed', 287, -0.48, -0.566, -0.384, -0.12, 0.07, -0.26, 0.02, 2.1, false, 2),
-    ('2622000', 'Detroit', 'MI', '2014-2018', 'kfr_pooled_pooled_p25', 'Household income at 35', 'share_vacant',
+    ('2622000', 'Detroit', 'MI', '2014-2018', 'household_income_at_35_p25', 'Household income at 35', 'share_vacant_housing',
      'Share of homes vacant', 287, -0.31, -0.41, -0.20, -0.05, 0.06, -0.17, 0.07, 1.8, false, 3),
-    ('2622000', 'Detroit', 'MI', '2014-2018', 'kfr_pooled_pooled_p25', 'Household income at 35', 'share_uninsured',
+    ('2622000', 'Detroit', 'MI', '2014-2018', 'household_income_at_35_p25', 'Household income at 35', 'share_uninsured',
      'Share without health insurance', 287, -0.05, -0.17, 0.07, 0.01, 0.05, -0.09, 0.11, 1.2, false, 4),
-    ('2622000', 'Detroit', 'MI', '2011-2015', 'kfr_pooled_pooled_p25', 'Household income at 35', 'share_poverty',
+    ('2622000', 'Detroit', 'MI', '2011-2015', 'household_income_at_35_p25', 'Household income at 35', 'share_poverty',
      'Share of people in poverty', 287, -0.9, -0.95, -0.85, -0.41, 0.08, -0.57, -0.25, 6.2, true, 1)
 ) as t(city_geoid, city_name, state_abbr, acs_vintage, outcome, outcome_label, condition, condition_label,
        count_tracts, r, r_lb, r_ub, coef_std, coef_std_se, coef_std_lb, coef_std_ub, vif, is_collinear, rank_abs_r);
@@ -49,8 +49,11 @@ def test_barriers_section_reads_the_barrier_marts(built_warehouse, tmp_path, mon
             "cannot be told apart Share of adults unemployed about -0.48 (between -0.57 and -0.38) 287 – "
             "Share of homes vacant about -0.31 (between -0.41 and -0.20) 287 –") in shown
     assert "without health insurance" not in shown and "-0.90" not in shown
-    assert "patterns, not proof of cause" in shown and "(ACS 2014-2018)" in shown
-    assert "The city does worse than its conditions predict: 38.3 against about 42 (between 39 and 45)." in shown
-    assert "Places most like it in their conditions (with their mobility): Cleveland, OH (37.4), Toledo, OH (39.1)." in shown
+    assert "patterns, not proof of cause" in shown
+    assert "most strongly tied to household income at 35 across neighbourhoods (ACS 2014-2018)" in shown
+    assert ("the city does worse than its conditions predict: an individual income rank of 38.3 (0-100), against "
+            "about 42 (between 39 and 45) predicted.") in shown
+    assert ("Places most like it in their conditions (with their individual income rank): Cleveland, OH (37.4), "
+            "Toledo, OH (39.1).") in shown
     spanish = text_of(render("Detroit", ["barriers"], lang="es")[1])
     assert "Pobreza unos -0.61 (entre -0.68 y -0.53)" in spanish and "Qué acompaña a la baja movilidad aquí" in spanish

@@ -5,7 +5,8 @@ quality flag."""
 from dataclasses import dataclass
 
 from orchestration.brief.city import City
-from orchestration.brief.i18n import Lang
+from orchestration.brief.i18n import Lang, step_for
+from orchestration.brief.urban import metrics
 
 
 @dataclass
@@ -30,12 +31,6 @@ where city_geoid = ? and race = 'pooled' and gender = 'pooled' and parent_pctile
   and outcome in ('household_income_at_35_p25', 'share_top20_p25') and estimate is not null
 """
 
-TODAY = """
-select year, value, lb, ub, quality, peer_median, count_peers, difference_exceeds_uncertainty
-from marts.city_peer_comparison
-where city_geoid = ? and metric = 'pctl_income_20' and subgroup_type = 'all' and value is not null
-order by year desc limit 1
-"""
 
 
 def quality_note(t: Lang, quality: int | None) -> str:
@@ -67,14 +62,15 @@ def headline(con, city: City, t: Lang) -> Headline:
         estimate, pctl, quality = top
         figures.append(Figure(t.percent(estimate), t("headline.top20_meaning") + ranking(t, pctl) + ".",
                               t("headline.no_interval"), t("source.atlas"), quality_note(t, quality)))
-    today = con.execute(TODAY, [city.geoid]).fetchone()
+    today = [r for r in metrics(con, city.geoid, names=("pctl_income_20",)) if r["subgroup_type"] == "all"]
     if today:
-        year, value, lb, ub, quality, peer, count_peers, exceeds = today
+        year, value, lb, ub, quality, peer, count_peers, exceeds = (today[0][k] for k in (
+            "year", "value", "lb", "ub", "quality", "peer_median", "count_peers", "exceeds"))
         interval = t.interval(t.dollars, value, lb, ub) if lb is not None else t("headline.no_interval")
         meaning = t("headline.income20_meaning", year=year)
         if peer is not None:
             said = t.compared(value, peer, exceeds, t.dollars, t("words.peer_median", count=count_peers))
             meaning += " " + said[0].upper() + said[1:] + "."
-        figures.append(Figure(t.dollars(value, 100), meaning, interval, t("source.urban_income", year=year),
+        figures.append(Figure(t.dollars(value, step_for(value, lb, ub)), meaning, interval, t("source.urban_income", year=year),
                               quality_note(t, quality)))
     return Headline(sentence, figures)

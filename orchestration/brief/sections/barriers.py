@@ -9,13 +9,22 @@ from orchestration.brief.markup import table
 NAME = "barriers"
 ORDER = 25
 MARTS = ("city_neighbourhood_conditions", "city_expected_mobility", "city_similar_places")
-OUTCOME = "kfr_pooled_pooled_p25"
+OUTCOME = "household_income_at_35_p25"  # the headline's outcome, where the mart has it
 
 CONDITIONS = """
-select condition, condition_label, r, r_lb, r_ub, count_tracts, is_collinear, acs_vintage
-from marts.city_neighbourhood_conditions
-where city_geoid = ? and outcome = ?
-qualify acs_vintage = max(acs_vintage) over ()
+with of_place as (
+    select * from marts.city_neighbourhood_conditions where city_geoid = $place and r is not null
+),
+chosen as (
+    select outcome, max(acs_vintage) as acs_vintage
+    from of_place
+    group by outcome
+    order by outcome = $outcome desc, outcome
+    limit 1
+)
+select condition, condition_label, r, r_lb, r_ub, count_tracts, is_collinear, acs_vintage, outcome_label
+from of_place
+inner join chosen using (outcome, acs_vintage)
 order by rank_abs_r
 limit 3
 """
@@ -32,14 +41,15 @@ def build(con, city, t) -> Section | None:
         return None
     html = [f"<p>{t('barriers.intro')}</p>"]
     if "city_neighbourhood_conditions" in found:
-        rows = con.execute(CONDITIONS, [city.geoid, OUTCOME]).fetchall()
+        rows = con.execute(CONDITIONS, {"place": city.geoid, "outcome": OUTCOME}).fetchall()
         if rows:
             r_fmt = lambda v, s=None: t.number(v, 0.01)  # noqa: E731 - correlations to two places
             cells = [[t.label("condition", code, label), t.interval(r_fmt, r, lb, ub), t.number(n, 1),
                       t("barriers.collinear") if collinear else "–"]
-                     for code, label, r, lb, ub, n, collinear, _ in rows]
+                     for code, label, r, lb, ub, n, collinear, _, _ in rows]
             html.append(table([t("barriers.condition"), t("barriers.r"), t("barriers.tracts"), t("barriers.note")],
-                              cells, {1, 2}, caption=t("barriers.strongest", vintage=rows[0][7])))
+                              cells, {1, 2}, caption=t("barriers.strongest", vintage=rows[0][7],
+                                                              outcome=t.label("outcome_atlas", OUTCOME, rows[0][8]))))
             html.append(f'<p class="note">{t("barriers.r_means")}</p>')
     if "city_expected_mobility" in found:
         expected = con.execute("select observed, predicted, prediction_lb, prediction_ub, verdict "

@@ -1,9 +1,11 @@
 """Local conditions today: the Urban Institute's Upward Mobility metrics by pillar in one compact
-table (latest year, 95% interval where published, the median of similar-size cities, the quality
-flag, and the breakdown by neighbourhood type where Urban publishes one); two of them over time."""
+table (latest year, 95% interval where published, the median of similar-size cities for registry
+cities, the quality flag, and the breakdown by neighbourhood type where Urban publishes one); two
+of them over time."""
 
 from orchestration.brief import Section
 from orchestration.brief.markup import chart_figure, table, values
+from orchestration.brief import urban
 from orchestration.brief.svg import CITY, OTHERS, Series, key_swatch, legend, line_chart
 
 NAME = "indicators"
@@ -26,22 +28,6 @@ PILLARS = {
 TRENDS = ("pctl_income_20", "share_employed")
 SUBGROUPS = ("Neighborhoods of color", "Mixed neighborhoods", "White neighborhoods")
 
-LATEST = """
-select metric, year, subgroup_type, subgroup, value, lb, ub, quality, peer_median, count_peers,
-       difference_exceeds_uncertainty
-from marts.city_peer_comparison
-where city_geoid = ? and value is not null and subgroup_type in ('all', 'race-ethnicity')
-qualify year = max(year) over (partition by metric)
-"""
-
-HISTORY = """
-select metric, year, value, lb, ub, peer_median
-from marts.city_peer_comparison
-where city_geoid = ? and subgroup_type = 'all' and value is not null and metric in (?, ?)
-order by metric, year
-"""
-
-
 def formatter(t, unit: str):
     if unit == "dollars":
         return t.dollars
@@ -60,21 +46,23 @@ def side(value: float, peer: float, exceeds: bool | None) -> str:
 
 
 def build(con, city, t) -> Section | None:
-    latest = con.execute(LATEST, [city.geoid]).fetchall()
+    latest = urban.metrics(con, city.geoid)
     if not latest:
         return None
-    overall = {r[0]: r for r in latest if r[2] == "all"}
+    overall = {r["metric"]: r for r in latest if r["subgroup_type"] == "all"}
     groups: dict[str, dict[str, float]] = {}
-    for metric, _, kind, subgroup, value, *_ in latest:
-        if kind == "race-ethnicity" and subgroup in SUBGROUPS:
-            groups.setdefault(metric, {})[subgroup] = value
+    for r in latest:
+        if r["subgroup_type"] == "race-ethnicity" and r["subgroup"] in SUBGROUPS:
+            groups.setdefault(r["metric"], {})[r["subgroup"]] = r["value"]
     tables = []
     for pillar, metrics in PILLARS.items():
         rows = []
         for metric, unit in metrics.items():
             if metric not in overall:
                 continue
-            _, year, _, _, value, lb, ub, quality, peer, count_peers, exceeds = overall[metric]
+            row = overall[metric]
+            year, value, lb, ub, quality, peer, exceeds = (row[k] for k in (
+                "year", "value", "lb", "ub", "quality", "peer_median", "exceeds"))
             fmt = formatter(t, unit)
             shown = t.interval(fmt, value, lb, ub) if lb is not None else fmt(value)
             compared = f"{fmt(peer)} ({t(side(value, peer, exceeds))})" if peer is not None else "–"
@@ -88,7 +76,8 @@ def build(con, city, t) -> Section | None:
                                 {2, 3}, caption=t(f"pillar.{pillar}")))
     html = [f"<p>{t('indicators.intro')}</p>", *tables, f'<p class="note">{t("indicators.notes")} {t("source.urban")}</p>']
     charts = []
-    history = con.execute(HISTORY, [city.geoid, *TRENDS]).fetchall()
+    history = [(r["metric"], r["year"], r["value"], r["lb"], r["ub"], r["peer_median"])
+               for r in urban.metrics(con, city.geoid, latest_only=False, names=TRENDS) if r["subgroup_type"] == "all"]
     for metric in TRENDS:
         series = [r for r in history if r[0] == metric]
         if len(series) < 2:
