@@ -59,9 +59,18 @@ def main(places: list[str]) -> None:
         browser.close()
     (TARGET / "README.md").write_text(
         "# The city brief on a laptop, a phone and paper\n\n"
-        "`mobility brief PLACE [--lang es]` for five places, in English and Spanish, as headless Chromium shows "
-        "them (made by `tools/brief_gallery.py`). Pilot figures are synthetic practice data, marked on every "
-        "page that shows them.\n\n"
+        "`mobility brief PLACE [--lang en|es] [--format html|pdf]` writes one self-contained page for any place "
+        "with data in the published marts (a name, `Name, ST` or a place GEOID; an ambiguous name lists the "
+        "places it could mean). It opens with one sentence and three figures, each with its meaning, interval, "
+        "years, dollar year, source and quality flag; then the sections (children's outcomes by race and the "
+        "county's estimates beside incarceration, neighbourhoods, what goes with low mobility when the barrier "
+        "marts exist, Urban's metrics by pillar, cradle to career, the pilot and its evidence rating). "
+        "`mobility site DIR [--city PLACE ...]` writes the registry's cities (and any others named) as an "
+        "offline site in both languages, with an index and a What works page.\n\n"
+        "Below, five places in English and Spanish as headless Chromium shows them (made by "
+        "`tools/brief_gallery.py`). The browser tests check each at 360, 390 and 1280 px (no sideways "
+        "scrolling, chart text at least 12 px) and with axe-core (WCAG 2.2 AA). Pilot figures are synthetic "
+        "practice data, marked on every printed page.\n\n"
         "| place | language | 1280 px | 390 px | 1280 px, whole page (half scale) | printed pages |\n"
         "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n", encoding="utf-8")
 
