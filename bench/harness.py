@@ -21,7 +21,9 @@ def raw_loads():
     """(tables, load) pairs, `load(con, scratch)` building the raw tables as the ingestion steps
     do: files through DuckDB's reader with the declared select, tables that code of their own
     loads through that code, pilot tables from the archive the warm-up build filled."""
-    from orchestration.ingest import reader_sql, source_dir, utf8_readable
+    from orchestration.files.bytes import utf8_readable
+    from orchestration.ingestion.loading import reader_sql
+    from orchestration.settings import source_dir
     from orchestration.pilots import assets as pilots
     from orchestration.sources import source_groups
 
@@ -46,9 +48,9 @@ def raw_loads():
 
 
 def raw_tables() -> set[str]:
-    from orchestration.definitions import defs
+    from orchestration.definitions import warehouse_definitions
 
-    return {key.path[1] for key in defs.resolve_asset_graph().get_all_asset_keys() if key.path[0] == "raw"}
+    return {key.path[1] for key in warehouse_definitions().resolve_asset_graph().get_all_asset_keys() if key.path[0] == "raw"}
 
 
 def check_floor_loads_everything() -> None:
@@ -78,7 +80,7 @@ def floor(home: Path, models) -> float:
     import duckdb
 
     from orchestration import settings
-    from orchestration.ingest import create_raw_schema
+    from orchestration.ingestion.load_log import create_raw_schema
 
     folder = Path(tempfile.mkdtemp(prefix="floor-", dir=home))
     started = time.perf_counter()

@@ -22,6 +22,7 @@ import duckdb
 from orchestration import settings
 from orchestration.pilots import registry
 from orchestration.quality import pool
+from orchestration.runs.instance import prepare_instance
 
 
 def summary(db_path) -> str:
@@ -53,15 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     if city and city not in registry.pilot_cities():
         print(f"{city} is not the place GEOID of a city with a pilot in pilots/programs.csv", file=sys.stderr)
         return 2
-    settings.export_environment()
+    prepare_instance()
     pool.warm_in_background()  # the check processes load GX while this one loads the definitions
     from dagster import DagsterInstance
 
-    from orchestration.dbt import preload_in_background
-    from orchestration.definitions import defs
+    from orchestration.dbt.assets import preload_in_background
+    from orchestration.definitions import warehouse_definitions
     from orchestration.pilots.assets import pilot_city
-    from orchestration.progress import Progress
-    from orchestration.recovery import fail_abandoned_runs
+    from orchestration.runs.progress import Progress
+    from orchestration.runs.recovery import fail_abandoned_runs
 
     preload_in_background()
     home = settings.mobility_home()
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress()
     what = f"the pilot uploads of city {city}" if city else "the warehouse"
     print(f"Building {what} in {home} (run {run_id[:8]}; watch it in the UI with `make ui`)")
-    job = defs.resolve_job_def("pilot_city_intake" if city else "build_warehouse")
+    job = warehouse_definitions().resolve_job_def("pilot_city_intake" if city else "build_warehouse")
     job = job.with_logger_defs({"progress": progress.logger_def()})
     with DagsterInstance.get() as instance:
         for line in fail_abandoned_runs(instance):
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             run_config={"loggers": {"progress": {"config": {"log_file": str(log_file)}}}},
         )
     if settings.engine_name() == "spark":
-        from orchestration.lake import stop_session
+        from orchestration.engines.spark_lake import stop_session
 
         stop_session()
     elapsed = time.perf_counter() - started

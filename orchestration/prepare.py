@@ -1,14 +1,13 @@
 """Parse the dbt project into its manifest (run by `make manifest` before builds and tests)."""
 
-from orchestration import settings
+from orchestration.dbt.project import dbt_project, parse_project
+from orchestration.runs.instance import prepare_instance
 
 
 def main() -> None:
-    settings.export_environment()
-    from orchestration.dbt import dbt_project
-
-    dbt_project.preparer.prepare(dbt_project)
-    print(f"dbt manifest: {dbt_project.manifest_path}")
+    prepare_instance()
+    parse_project()
+    print(f"dbt manifest: {dbt_project().manifest_path}")
 
 
 if __name__ == "__main__":

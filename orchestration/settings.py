@@ -23,6 +23,17 @@ def build_db_path() -> Path:
     return mobility_home() / "build.duckdb"
 
 
+def published_db(home: Path) -> Path:
+    """The analysts' file under `home`: the audited marts, read-only."""
+    return Path(home) / "mobility.duckdb"
+
+
+def source_dir() -> Path:
+    """Where the source files are read from: `seeds/`, or `MOBILITY_SOURCE_DIR` pointing at freshly
+    downloaded files of the same names."""
+    return Path(os.environ.get("MOBILITY_SOURCE_DIR", SEEDS_DIR))
+
+
 def dbt_target_dir() -> Path:
     return mobility_home() / "dbt_target"
 
@@ -42,7 +53,7 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT)}
 
 
-# The executor of every job (orchestration/jobs.py): `in_process`, the default, or `k8s`, one
+# The executor of every job (orchestration/runs/jobs.py): `in_process`, the default, or `k8s`, one
 # Kubernetes pod per step (docs/scaling.md).
 EXECUTOR_ENV = "MOBILITY_EXECUTOR"
 EXECUTORS = ("in_process", "k8s")
@@ -62,7 +73,7 @@ def executor_name() -> str:
 
 # The engine dbt builds the models on: `duckdb`, the default, into the build file, or `spark`, Apache
 # Spark in this process (dbt-spark, pyspark local mode) reading the raw tables as Parquet
-# (orchestration/lake.py). dbt_project/profiles.yml has one output per engine, named like it.
+# (orchestration/engines/spark_lake.py). dbt_project/profiles.yml has one output per engine, named like it.
 ENGINE_ENV = "MOBILITY_ENGINE"
 ENGINES = ("duckdb", "spark")
 
@@ -105,7 +116,7 @@ def spark_config() -> dict[str, str]:
 
 def export_environment() -> None:
     """Make the resolved paths visible to child processes (dbt reads MOBILITY_HOME in
-    profiles.yml) and keep Dagster's instance state under the warehouse, telemetry off."""
+    profiles.yml), telemetry off. The Dagster instance's own settings: `runs/instance.py`."""
     home = mobility_home()
     os.environ["MOBILITY_HOME"] = str(home)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
@@ -119,27 +130,4 @@ def export_environment() -> None:
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-    instance_dir = dagster_home()
-    os.environ["DAGSTER_HOME"] = str(instance_dir)
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    write_instance_settings(instance_dir / "dagster.yaml")
-    from orchestration import run_log
-
-    run_log.skip_flushes_under(instance_dir)
-
-
-# Dagster instance settings the warehouse needs; a setting already in the file is kept as is.
-INSTANCE_SETTINGS = {
-    "telemetry": {"enabled": False},
-    # One step at a time in the `build_file` pool (the only pool), across all runs.
-    "concurrency": {"pools": {"granularity": "op", "default_limit": 1}},
-}
-
-
-def write_instance_settings(config: Path) -> None:
-    import yaml
-
-    current = (yaml.safe_load(config.read_text()) if config.exists() else None) or {}
-    merged = {**INSTANCE_SETTINGS, **current}
-    if merged != current:
-        config.write_text(yaml.safe_dump(merged, sort_keys=False))
+    os.environ["DAGSTER_HOME"] = str(dagster_home())

@@ -20,8 +20,12 @@ from dagster import DagsterInstance  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from orchestration import settings  # noqa: E402
+from orchestration.dbt.project import ensure_manifest  # noqa: E402
+from orchestration.runs.instance import prepare_instance  # noqa: E402
 
-settings.export_environment()
+# The session's Dagster instance, and the parsed dbt project the declarations are read from.
+prepare_instance()
+ensure_manifest()
 
 # Property tests try the same examples on every run and machine (derandomized, no example
 # database), so a failure in CI reproduces locally; their SQL runs take longer than
@@ -40,10 +44,10 @@ def build_run(test_home: Path):
     """Runs the `build_warehouse` job once, through to publishing; returns its result. The run is
     recorded in the session's Dagster instance (DAGSTER_HOME under the test home), as `make
     warehouse` records it, for the webserver and `mobility status` to read."""
-    from orchestration.definitions import defs
+    from orchestration.definitions import warehouse_definitions
 
     with DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
+        result = warehouse_definitions().resolve_job_def("build_warehouse").execute_in_process(instance=instance, raise_on_error=False)
     failures = [e.message for e in result.all_events if e.is_step_failure]
     assert result.success, f"build_warehouse failed: {failures}"
     return result

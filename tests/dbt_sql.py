@@ -14,7 +14,7 @@ import jinja2
 import yaml
 
 from orchestration import settings
-from orchestration.quality.declared import quoted
+from orchestration.quality.declared_rules import quoted
 
 PROJECT = Path(settings.DBT_PROJECT_DIR)
 

@@ -55,19 +55,20 @@ class Outcome:
 
 def run_downstream_of(raw_table: str, home: Path, include_publish: bool = True) -> Outcome:
     """Load `raw.<raw_table>` and run its check and everything downstream (and `publish`)."""
-    from orchestration import dbt
-    from orchestration.definitions import assets, defs
-    from orchestration.resources import Warehouse
+    from orchestration.dbt.project import dbt_resource
+    from orchestration.definitions import warehouse_definitions
+    from orchestration.engines.build_file import Warehouse
 
     selection = AssetSelection.assets(AssetKey(["raw", raw_table])).downstream()
     if include_publish:
         selection = selection | AssetSelection.assets(AssetKey(["publish"]))
+    defs = warehouse_definitions()
     checks = list(defs.asset_checks or [])
     with DagsterInstance.ephemeral() as instance:
         result = materialize(
-            [*assets, *checks],
+            [*defs.assets, *checks],
             selection=selection,
-            resources={"warehouse": Warehouse(home=str(home)), "dbt": dbt.dbt_resource()},
+            resources={"warehouse": Warehouse(home=str(home)), "dbt": dbt_resource()},
             instance=instance,
             raise_on_error=False,
         )
@@ -86,7 +87,7 @@ def printed_progress(outcome: Outcome) -> str:
     import io
     import logging
 
-    from orchestration.progress import Progress
+    from orchestration.runs.progress import Progress
 
     out = io.StringIO()
     progress = Progress(stream=out)

@@ -5,9 +5,9 @@ import shutil
 
 from dagster import AssetKey, DagsterInstance, RunRequest, SkipReason, build_sensor_context, materialize
 
-from orchestration import automation
-from orchestration.definitions import defs
-from orchestration.resources import Warehouse
+from orchestration.runs import automation
+from orchestration.definitions import warehouse_definitions
+from orchestration.engines.build_file import Warehouse
 from orchestration.settings import SEEDS_DIR
 from orchestration.sources import declared_files, source_assets
 
@@ -44,7 +44,7 @@ def test_every_declared_source_file_is_watched(tmp_path, monkeypatch):
         official[table] = tmp_path / f"{table}.csv"
         official[table].write_text("synthetic\n")
         monkeypatch.setenv(variable, str(official[table]))
-    graph = defs.resolve_asset_graph()
+    graph = warehouse_definitions().resolve_asset_graph()
     # The files each raw table's lineage shows, from its `source_files/<table>` spec.
     shown = {}
     for key in graph.get_all_asset_keys():

@@ -22,13 +22,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from orchestration import declarations
-from orchestration.ingest import SourceFileError, file_sha256, load_source
+from orchestration.declarations import dbt_manifest as declarations
+from orchestration.files.bytes import file_sha256, SourceFileError
+from orchestration.ingestion.loading import load_source
 from orchestration.pilots import intake, privacy, registry
 from orchestration.pilots.assets import rebuild_raw_tables
 from orchestration.quality.checks import check_result, run_suite_group
 from orchestration.quality.suites import load_suites
-from orchestration.resources import Warehouse
+from orchestration.engines.build_file import Warehouse
 from orchestration.settings import EXPECTATIONS_DIR, SEEDS_DIR
 from orchestration.sources import declared_files, source_groups
 

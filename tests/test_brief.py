@@ -9,9 +9,9 @@ from html import unescape
 
 import pytest
 
-from orchestration import brief
-from orchestration.brief import render, section_modules
-from orchestration.brief.i18n import Lang, catalogue
+from orchestration.analysts import brief
+from orchestration.analysts.brief import render, section_modules
+from orchestration.analysts.brief.i18n import Lang, catalogue
 
 
 def text_of(html: str) -> str:
@@ -121,13 +121,13 @@ def test_sections_can_be_chosen_and_unknown_names_are_refused(built_warehouse):
 
 def test_a_new_section_is_one_more_module(built_warehouse, tmp_path, monkeypatch):
     (tmp_path / "tracts.py").write_text(
-        "from orchestration.brief import Section\n"
+        "from orchestration.analysts.brief import Section\n"
         "NAME = 'tracts'\nORDER = 50\n"
         "def build(con, city, t):\n"
         "    n = con.execute('select count_tracts_2010 from marts.dim_city where city_geoid = ?', [city.geoid]).fetchone()[0]\n"
         "    return Section('Tracts', f'<p>{n} tracts</p>')\n"
     )
-    from orchestration.brief import sections
+    from orchestration.analysts.brief import sections
 
     monkeypatch.setattr(sections, "__path__", [*sections.__path__, str(tmp_path)])
     assert list(section_modules()) == ["mobility", "neighbourhoods", "barriers", "indicators", "cradle", "pilot",

@@ -5,8 +5,8 @@ import shutil
 
 import duckdb
 
-from orchestration import published
-from orchestration.brief import render
+from orchestration.analysts import published
+from orchestration.analysts.brief import render
 from test_brief import text_of
 
 MARTS = """

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.brief import write_brief
-from orchestration.brief.pdf import CHROMIUM_FLAGS, chromium
+from orchestration.analysts.brief import write_brief
+from orchestration.analysts.brief.pdf import CHROMIUM_FLAGS, chromium
 from orchestration.settings import REPO_ROOT
 
 # axe-core from the npm registry, installed by `make browser` (the test target depends on it).
@@ -133,7 +133,7 @@ def test_pdf_has_running_header_page_numbers_and_a_practice_mark_on_every_page(b
 
 
 def test_site_links_resolve_offline_without_errors(built_warehouse, browser, tmp_path):
-    from orchestration.brief.site import write_site
+    from orchestration.analysts.brief.site import write_site
 
     written = write_site(tmp_path / "site", ["Akron", "0627000"])
     pages = sorted(p.relative_to(tmp_path / "site").as_posix() for p in written)

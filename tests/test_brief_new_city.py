@@ -4,7 +4,7 @@ is not bundled, and no pilot section."""
 
 from quality_scenarios import home_from, run_downstream_of, seed_text, seeds_with
 
-from orchestration.brief import render
+from orchestration.analysts.brief import render
 from test_brief import text_of
 
 AKRON = "3901000,Akron,OH,39,39153,,\n"  # Summit County; the pilot columns left empty

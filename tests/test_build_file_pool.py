@@ -10,18 +10,19 @@ import sys
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
 
 from orchestration import settings
-from orchestration.resources import BUILD_FILE_POOL
+from orchestration.runs.instance import write_instance_settings
+from orchestration.engines.build_file import BUILD_FILE_POOL
 
 # One run: the registry load, then the pilot intake and the rebuild of the raw pilot tables (a
 # write transaction on the build file of a few seconds): the real assets, in separate steps.
 RUN = """
 import sys
-from orchestration import settings
-settings.export_environment()
+from orchestration.runs.instance import prepare_instance
+prepare_instance()
 from dagster import AssetKey, DagsterInstance, materialize
 from orchestration.pilots.assets import raw_pilot_tables
-from orchestration.resources import default_warehouse
-from orchestration.sources.registry import sources
+from orchestration.engines.build_file import default_warehouse
+from orchestration.sources.city_registry import sources
 
 with DagsterInstance.get() as instance:
     result = materialize([*sources.assets, raw_pilot_tables], instance=instance, raise_on_error=False,
@@ -41,7 +42,7 @@ def test_two_runs_requested_together_both_complete(built_warehouse, tmp_path):
     env = {**os.environ, "MOBILITY_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     # The instance exists before its runs (as under `make ui`): two processes must not both create it.
     (home / "dagster").mkdir()
-    settings.write_instance_settings(home / "dagster" / "dagster.yaml")
+    write_instance_settings(home / "dagster" / "dagster.yaml")
     DagsterInstance.from_config(str(home / "dagster")).dispose()
     runs = [subprocess.Popen([sys.executable, "-c", RUN, who], cwd=settings.REPO_ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

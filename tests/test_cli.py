@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from orchestration import settings
-from orchestration.status import freshness_state
+from orchestration.analysts.status import freshness_state
 
 MOBILITY = str(Path(sys.executable).parent / "mobility")
 

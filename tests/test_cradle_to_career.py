@@ -10,8 +10,10 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, materialize
 
-from orchestration import dbt, settings
-from orchestration.resources import Warehouse
+from orchestration import settings
+from orchestration.dbt.assets import dbt_model_assets
+from orchestration.dbt.project import dbt_resource
+from orchestration.engines.build_file import Warehouse
 from orchestration.sources import source_assets
 from test_loaders import SYNTHETIC_CHR, SYNTHETIC_SEDA
 
@@ -243,8 +245,8 @@ def test_loaded_official_files_turn_milestones_measured(built_warehouse, tmp_pat
         loaded = materialize(source_assets(), selection=[AssetKey(["raw", "chr_county_measures"]),
                                                          AssetKey(["raw", "seda_county_scores"])],
                              resources={"warehouse": Warehouse(home=str(home))}, run_config=config, instance=instance)
-        built = materialize([dbt.dbt_models], selection=[AssetKey(list(k)) for k in C2C_MODELS],
-                            resources={"dbt": dbt.dbt_resource()}, instance=instance)
+        built = materialize([dbt_model_assets()], selection=[AssetKey(list(k)) for k in C2C_MODELS],
+                            resources={"dbt": dbt_resource()}, instance=instance)
     assert loaded.success and built.success
 
     con = duckdb.connect(str(home / "build.duckdb"), read_only=True)

@@ -34,8 +34,8 @@ from dagster import DagsterInstance, DagsterRunStatus
 from build_process import HANG_SECONDS, POLL_SECONDS, Build
 from orchestration import settings
 from orchestration.pilots import privacy
-from orchestration.publish import staging_path
-from orchestration.resources import BUILD_FILE_POOL
+from orchestration.publish.asset import staging_path
+from orchestration.engines.build_file import BUILD_FILE_POOL
 from published_reader import read_version
 from quality_scenarios import sha256
 

@@ -6,7 +6,8 @@ import shutil
 import duckdb
 from dagster import DagsterInstance, materialize
 
-from orchestration import dbt
+from orchestration.dbt.assets import dbt_model_assets
+from orchestration.dbt.project import dbt_resource
 
 
 def test_failing_dbt_test_skips_children_and_fails_the_step(built_warehouse, tmp_path, monkeypatch):
@@ -20,7 +21,7 @@ def test_failing_dbt_test_skips_children_and_fails_the_step(built_warehouse, tmp
     con.close()
 
     with DagsterInstance.ephemeral() as instance:
-        result = materialize([dbt.dbt_models], resources={"dbt": dbt.dbt_resource()}, instance=instance,
+        result = materialize([dbt_model_assets()], resources={"dbt": dbt_resource()}, instance=instance,
                              raise_on_error=False)
 
     assert not result.success

@@ -10,7 +10,7 @@ from pathlib import Path
 from dagster import AssetKey
 
 from orchestration import settings
-from orchestration.definitions import defs
+from orchestration.definitions import warehouse_definitions
 from orchestration.sources import source_groups
 
 # Every raw table but the pilots' participants, services, outcomes and file log (which come
@@ -20,7 +20,7 @@ PILOT_UPLOAD_TABLES = {"pilot_participants", "pilot_services", "pilot_outcomes",
 
 
 def asset_graph():
-    return defs.resolve_asset_graph()
+    return warehouse_definitions().resolve_asset_graph()
 
 
 def test_definitions_load_without_warnings():
@@ -28,8 +28,8 @@ def test_definitions_load_without_warnings():
         warnings.simplefilter("error")
         from dagster import Definitions
 
-        Definitions.validate_loadable(defs)
-        defs.resolve_job_def("build_warehouse")
+        Definitions.validate_loadable(warehouse_definitions())
+        warehouse_definitions().resolve_job_def("build_warehouse")
 
 
 def test_every_raw_table_hangs_off_its_source_file():

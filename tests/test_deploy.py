@@ -18,7 +18,8 @@ from dagster_k8s import K8sRunLauncher, k8s_job_executor
 from dagster_postgres import DagsterPostgresStorage, PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
 from orchestration import settings
-from orchestration.resources import BUILD_FILE_POOL
+from orchestration.runs import instance
+from orchestration.engines.build_file import BUILD_FILE_POOL
 
 DEPLOY = settings.REPO_ROOT / "deploy"
 SCALING_DOC = settings.REPO_ROOT / "docs" / "scaling.md"
@@ -156,23 +157,23 @@ def test_instance_validation_rejects_misspelt_keys(tmp_path, instance_env):
 def test_instance_keeps_the_build_file_pool_of_one_machine(instance_ref, tmp_path):
     assert instance_ref.settings["concurrency"] == {"pools": {"granularity": "op", "default_limit": 1},
                                                     "runs": {"max_concurrent_runs": 1}}
-    assert instance_ref.settings["concurrency"]["pools"] == settings.INSTANCE_SETTINGS["concurrency"]["pools"]
-    assert instance_ref.settings["telemetry"] == settings.INSTANCE_SETTINGS["telemetry"]
+    assert instance_ref.settings["concurrency"]["pools"] == instance.INSTANCE_SETTINGS["concurrency"]["pools"]
+    assert instance_ref.settings["telemetry"] == instance.INSTANCE_SETTINGS["telemetry"]
     # The instance file is mounted read-only from a ConfigMap: loading the code must not rewrite it.
     mounted = tmp_path / "dagster.yaml"
     before = mounted.read_text()
-    settings.write_instance_settings(mounted)
+    instance.write_instance_settings(mounted)
     assert mounted.read_text() == before
     without_pools = {key: value for key, value in instance_yaml().items() if key != "concurrency"}
     mounted.write_text(yaml.safe_dump(without_pools))
-    settings.write_instance_settings(mounted)
-    assert yaml.safe_load(mounted.read_text())["concurrency"] == settings.INSTANCE_SETTINGS["concurrency"]
+    instance.write_instance_settings(mounted)
+    assert yaml.safe_load(mounted.read_text())["concurrency"] == instance.INSTANCE_SETTINGS["concurrency"]
 
 
 def test_one_run_at_a_time_because_every_step_but_the_landing_scan_opens_the_build_file():
-    from orchestration.definitions import defs
+    from orchestration.definitions import warehouse_definitions
 
-    outside_pool = {node.definition.name for job in defs.resolve_all_job_defs() for node in job.graph.nodes
+    outside_pool = {node.definition.name for job in warehouse_definitions().resolve_all_job_defs() for node in job.graph.nodes
                     if node.definition.pool != BUILD_FILE_POOL}
     assert outside_pool == {"landing__pilot_uploads"}
     assert instance_yaml()["concurrency"]["runs"]["max_concurrent_runs"] == 1
@@ -188,7 +189,7 @@ def load_definitions(monkeypatch, executor: str | None):
                                                   settings.REPO_ROOT / "orchestration" / "definitions.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.defs
+    return module.warehouse_definitions()
 
 
 def test_every_job_runs_on_the_k8s_job_executor_when_asked(monkeypatch):

@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dbt_sql import render
-from orchestration.ingest import SourceFileError, check_geoids, load_source, pad
+from orchestration.files.bytes import SourceFileError
+from orchestration.ingestion.loading import check_geoids, load_source, pad
 from orchestration.sources import geography, urban_metrics
 from orchestration.sources.census_api import tract_values
 

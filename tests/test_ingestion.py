@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from orchestration.ingest import source_dir
+from orchestration.settings import source_dir
 from orchestration.sources import source_groups
 
 CSV_SOURCES = [s for group in source_groups() for s in group.files if s.reader == "csv"]

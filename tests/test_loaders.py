@@ -9,9 +9,10 @@ import duckdb
 import pytest
 from dagster import AssetKey, materialize
 
-from orchestration import ingest
-from orchestration.ingest import SourceFileError, load_source
-from orchestration.resources import Warehouse
+from orchestration.ingestion import loading
+from orchestration.files.bytes import SourceFileError
+from orchestration.ingestion.loading import load_source
+from orchestration.engines.build_file import Warehouse
 from orchestration.settings import SEEDS_DIR
 from orchestration.sources import atlas, county_health_rankings, seda, source_assets
 from orchestration.sources.census_api import CensusApiClient, response_frame, tract_values
@@ -120,14 +121,14 @@ def test_bad_files_fail_their_group_step_after_the_good_ones_load(sources, wareh
 def test_a_loader_failing_unexpectedly_stops_only_its_table_and_names_it(sources, warehouse, monkeypatch):
     copy_source(sources, SOCIAL_CAPITAL)
     copy_source(sources, HOUSEHOLD_INCOME)
-    readable = ingest.utf8_readable
+    readable = loading.utf8_readable
 
     def unreadable_disk(path, scratch_dir):  # what no file check can foresee
         if path.name == "tract_kfr_rP_gP_p25.csv":
             raise OSError(5, "Input/output error")
         return readable(path, scratch_dir)
 
-    monkeypatch.setattr(ingest, "utf8_readable", unreadable_disk)
+    monkeypatch.setattr(loading, "utf8_readable", unreadable_disk)
     result = materialize_raw(warehouse, ["atlas_social_capital_county", "atlas_tract_household_income"])
     assert not result.success
     assert [e.asset_key for e in result.get_asset_materialization_events()] == [

@@ -226,7 +226,7 @@ def test_one_citys_unreadable_files_do_not_stop_another_city(home):
     from dagster import materialize
 
     from orchestration.pilots.assets import raw_pilot_tables
-    from orchestration.resources import Warehouse
+    from orchestration.engines.build_file import Warehouse
 
     drop(home, "participants_empty.csv", "")
     (home / "landing" / "pilots" / CITY / "services.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))

@@ -11,11 +11,11 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, materialize
 
-from orchestration import dbt
-from orchestration.definitions import defs
+from orchestration.dbt.project import dbt_resource
+from orchestration.definitions import warehouse_definitions
 from orchestration.pilots import privacy
 from orchestration.pilots.assets import PER_CITY_SELECTION, pilot_city
-from orchestration.resources import Warehouse
+from orchestration.engines.build_file import Warehouse
 
 CITY = "4075000"  # Tulsa; pilot 2023-07-01 to 2025-09-30; Tulsa County is 40143
 PILOT = "tulsa_career_education"
@@ -88,11 +88,11 @@ def take_in_upload(built_warehouse: Path, tmp_path: Path, monkeypatch) -> Path:
     with DagsterInstance.ephemeral() as instance:
         instance.add_dynamic_partitions(pilot_city.name, [CITY])
         result = materialize(
-            [*defs.assets],  # the definitions' own assets; the run selects the per-city chain
+            [*warehouse_definitions().assets],  # the definitions' own assets; the run selects the per-city chain
             selection=PER_CITY_SELECTION.downstream(),
             partition_key=CITY,
             instance=instance,
-            resources={"warehouse": Warehouse(home=str(tmp_path)), "dbt": dbt.dbt_resource()},
+            resources={"warehouse": Warehouse(home=str(tmp_path)), "dbt": dbt_resource()},
             raise_on_error=False,
         )
     failures = [e.message for e in result.all_events if e.is_step_failure]

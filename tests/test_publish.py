@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import dbt, settings
-from orchestration.publish import mart_keys, publish_file, staging_path
+from orchestration.dbt.project import dbt_project
+from orchestration.publish.asset import mart_keys, publish_file, staging_path
 from quality_scenarios import sha256
 
 
@@ -35,14 +35,14 @@ def test_full_build_publishes_marts_and_row_counts(built_warehouse):
 
 
 def test_publish_depends_on_every_mart_in_the_manifest():
-    manifest = json.loads(dbt.dbt_project.manifest_path.read_text())
+    manifest = json.loads(dbt_project().manifest_path.read_text())
     marts = {(n["schema"], n["name"]) for n in manifest["nodes"].values()
              if n["resource_type"] == "model" and n["original_file_path"].startswith("models/marts/")}
     assert marts and {tuple(k.path) for k in mart_keys()} == marts
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import warehouse_definitions
 
-    publish = defs.resolve_assets_def("publish")
+    publish = warehouse_definitions().resolve_assets_def("publish")
     upstream = {tuple(k.path) for k in publish.dependency_keys}
     assert marts <= upstream
     assert ("raw", "atlas_tract_household_income") in upstream  # every audited asset gates it

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.publish import STORAGE_VERSION
+from orchestration.publish.asset import STORAGE_VERSION
 
 CLIENTS = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "mobility-warehouse" / "duckdb-clients"
 

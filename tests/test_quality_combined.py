@@ -60,7 +60,7 @@ def test_on_spark_the_merged_query_reads_gx_batch_and_quotes_with_backticks():
 
 
 def test_identifiers_are_quoted_per_engine():
-    from orchestration.quality.declared import quoted
+    from orchestration.quality.declared_rules import quoted
 
     assert quoted('odd"name') == '"odd""name"'
     assert quoted("odd`name", "spark") == "`odd``name`"

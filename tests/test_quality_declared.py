@@ -2,7 +2,7 @@
 
 import duckdb
 
-from orchestration.quality.declared import KNOWN_COUNTIES, declared_tables
+from orchestration.quality.declared_rules import KNOWN_COUNTIES, declared_tables
 from orchestration.quality.suites import declared_suite
 
 SOURCE = {

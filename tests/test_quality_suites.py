@@ -14,9 +14,9 @@ from orchestration.quality.suites import SuiteError, load_suites
 
 
 def test_every_raw_table_and_mart_has_a_suite_and_no_staging_view_is_rechecked():
-    from orchestration.definitions import assets
+    from orchestration.definitions import warehouse_definitions
 
-    keys = {tuple(k.path) for a in assets for k in getattr(a, "keys", [])}
+    keys = {tuple(k.path) for a in warehouse_definitions().assets for k in getattr(a, "keys", [])}
     suites = {tuple(s.asset_path) for s in load_suites(settings.EXPECTATIONS_DIR)}
     for layer in ("raw", "marts"):
         missing = {k for k in keys if k[0] == layer} - suites
@@ -33,10 +33,10 @@ def test_hand_written_rules_are_only_cross_table_sql_or_warnings():
 
 
 def test_every_suite_becomes_a_blocking_check():
-    from orchestration.definitions import defs
+    from orchestration.definitions import warehouse_definitions
 
     suites = load_suites(settings.EXPECTATIONS_DIR)
-    specs = [spec for check in defs.asset_checks for spec in check.check_specs]
+    specs = [spec for check in warehouse_definitions().asset_checks for spec in check.check_specs]
     assert len(specs) == len(suites)
     assert all(spec.blocking for spec in specs)
 
@@ -55,11 +55,11 @@ GOOD = {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "cit
 
 
 def test_suite_for_missing_asset_is_an_error_at_load(tmp_path):
-    from orchestration.definitions import assets
+    from orchestration.definitions import warehouse_definitions
 
     directory = suite(tmp_path, "marts/dim_citty.json", {"name": "marts.dim_citty", "expectations": [GOOD]})
     with pytest.raises(SuiteError, match=r"dim_citty\.json \(asset marts/dim_citty\)"):
-        expectation_checks(assets, directory)
+        expectation_checks(warehouse_definitions().assets, directory)
 
 
 @pytest.mark.parametrize(

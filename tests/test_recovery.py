@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.recovery import process_running
+from orchestration.runs.recovery import process_running
 
 
 def test_a_live_process_that_started_the_run_is_running():

@@ -3,7 +3,8 @@
 import sqlalchemy
 from dagster import DagsterInstance, EventLogEntry
 
-from orchestration import run_log, settings
+from orchestration import settings
+from orchestration.runs import sqlite_event_log as run_log
 
 
 def synchronous(path) -> int:

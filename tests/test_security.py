@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from orchestration import settings
-from orchestration.brief.city import find_city
-from orchestration.export import copy
+from orchestration.analysts.brief.city import find_city
+from orchestration.analysts.export import copy
 from orchestration.pilots import intake, privacy
 from test_cli import mobility
 

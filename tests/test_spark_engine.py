@@ -2,7 +2,7 @@
 
 One real build on Spark (`python -m orchestration.build`, as `make warehouse` runs it) in a home
 of its own: every mart it publishes as Parquet has the rows of the session's DuckDB build, numbers
-within 1e-9 relative (orchestration/engine_compare.py, as tools/compare_engines.py compares), and
+within 1e-9 relative (orchestration/engines/compare.py, as tools/compare_engines.py compares), and
 the analysts' DuckDB file it publishes holds the same marts. Then a broken mart on Spark fails
 its blocking check: the marts' real suites validate Spark DataFrames through GX's Spark engine.
 """
@@ -14,9 +14,10 @@ import duckdb
 import pytest
 
 from build_process import Build
-from orchestration import settings, sql
-from orchestration.engine_compare import compare, fetched
-from orchestration.publish import parquet_dir
+from orchestration import settings
+from orchestration.files import sql
+from orchestration.engines.compare import compare, fetched
+from orchestration.publish.asset import parquet_dir
 from orchestration.quality.runner import validate_frames
 from orchestration.quality.suites import load_suites
 
@@ -76,7 +77,7 @@ def test_the_analysts_file_of_a_spark_build_holds_its_parquet_marts(spark_home: 
 @pytest.fixture(scope="module")
 def spark(spark_home: Path):
     """A Spark session on the Spark build's metastore (the build's JVM has ended by now)."""
-    from orchestration.lake import spark_session
+    from orchestration.engines.spark_lake import spark_session
 
     home = os.environ["MOBILITY_HOME"]
     os.environ["MOBILITY_HOME"] = str(spark_home)  # the metastore and tables of that home

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from orchestration import sql
+from orchestration.files import sql
 
 
 def test_a_quote_in_a_folder_name_stays_part_of_the_path(tmp_path):

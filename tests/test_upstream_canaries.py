@@ -8,8 +8,8 @@ signature, or the upstream bug it works around is fixed (then the override can g
 | GX builds DuckDB regex conditions | quality/gx_duckdb.py | GX has no DuckDB dialect module; PR #12084 adds a DuckDB engine |
 | GX reads columns from duckdb_columns() | quality/gx_duckdb.py | https://github.com/Mause/duckdb_engine/issues/1379 (#1388) |
 | GX data source engines disposed | quality/gx_duckdb.py | GX keeps two engines per SQL data source (`_engine`, `_execution_engine`) |
-| dbt events from an in-process dbtRunner | dbt.py | dagster-dbt streams events from a dbt subprocess only |
-| dbt-duckdb releases the file after a run | dbt.py | https://github.com/duckdb/dbt-duckdb/issues/616 |
+| dbt events from an in-process dbtRunner | dbt/assets.py | dagster-dbt streams events from a dbt subprocess only |
+| dbt-duckdb releases the file after a run | dbt/assets.py | https://github.com/duckdb/dbt-duckdb/issues/616 |
 """
 
 import importlib
@@ -126,28 +126,28 @@ def test_gx_sql_data_source_still_keeps_the_engines_we_dispose(duckdb_file):
 def test_dagster_dbt_still_builds_invocation_params_the_way_dbt_py_reads_them():
     from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 
-    from orchestration.dbt import TRANSLATOR
-    from orchestration.declarations import manifest
+    from orchestration.dbt.assets import TRANSLATOR
+    from orchestration.declarations.dbt_manifest import manifest
 
     assert parameters(get_updated_cli_invocation_params_for_context)[:3] == [
         "context", "manifest", "dagster_dbt_translator"], (
         "dagster-dbt changed get_updated_cli_invocation_params_for_context"
-        f"{inspect.signature(get_updated_cli_invocation_params_for_context)}: re-check dbt_build in orchestration/dbt.py")
+        f"{inspect.signature(get_updated_cli_invocation_params_for_context)}: re-check dbt_build in orchestration/dbt/assets.py")
     params = get_updated_cli_invocation_params_for_context(None, manifest(), TRANSLATOR)
     assert (list(params.selection_args), params.indirect_selection, params.dbt_project) == ([], None, None), (
-        "dagster-dbt's invocation params changed shape: re-check dbt_build in orchestration/dbt.py")
+        "dagster-dbt's invocation params changed shape: re-check dbt_build in orchestration/dbt/assets.py")
 
 
 def test_dagster_dbt_turns_an_in_process_dbt_event_into_a_materialization():
-    """The path dbt.py takes: dbt's event as its callback receives it, through dagster-dbt's class."""
+    """The path dbt/assets.py takes: dbt's event as its callback receives it, through dagster-dbt's class."""
     from dagster import AssetKey, AssetMaterialization
     from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
     from dbt.events.types import LogModelResult
     from dbt_common.events.base_types import msg_from_base_event
     from dbt_common.events.functions import msg_to_dict
 
-    from orchestration.dbt import RESULT_EVENTS, TRANSLATOR
-    from orchestration.declarations import manifest
+    from orchestration.dbt.assets import RESULT_EVENTS, TRANSLATOR
+    from orchestration.declarations.dbt_manifest import manifest
 
     node = {"node_path": "marts/dim_city.sql", "node_name": "dim_city", "unique_id": "model.mobility.dim_city",
             "resource_type": "model", "materialized": "table", "node_status": "success",
@@ -159,7 +159,7 @@ def test_dagster_dbt_turns_an_in_process_dbt_event_into_a_materialization():
     (materialization,) = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
         manifest(), TRANSLATOR, None, None, None)
     assert isinstance(materialization, AssetMaterialization), (
-        "dagster-dbt no longer turns a dbt LogModelResult into a materialization: re-check dbt_build in orchestration/dbt.py")
+        "dagster-dbt no longer turns a dbt LogModelResult into a materialization: re-check dbt_build in orchestration/dbt/assets.py")
     assert materialization.asset_key == AssetKey(["marts", "dim_city"])
     assert materialization.metadata["status"].value == "success"
 
@@ -170,7 +170,7 @@ def test_dbt_duckdb_still_offers_closing_its_connections():
     assert inspect.ismethod(DuckDBConnectionManager.close_all_connections) and \
         parameters(DuckDBConnectionManager.close_all_connections) == [], (
             "dbt-duckdb changed DuckDBConnectionManager.close_all_connections (duckdb/dbt-duckdb#616): "
-            "re-check how orchestration/dbt.py releases the build file after a run")
+            "re-check how orchestration/dbt/assets.py releases the build file after a run")
     assert hasattr(DuckDBConnectionManager, "_ENV"), "dbt-duckdb no longer keeps a shared environment (_ENV)"
     kept = DuckDBConnectionManager._ENV
     DuckDBConnectionManager._ENV = object()

@@ -17,7 +17,7 @@ import pytest
 from dagster import AssetKey
 
 from orchestration import settings
-from orchestration.definitions import defs
+from orchestration.definitions import warehouse_definitions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -107,7 +107,7 @@ def test_code_location_loads_without_errors(webserver):
 def test_webserver_serves_every_asset_with_its_lineage(webserver):
     nodes = graphql(webserver, "{ assetNodes { assetKey { path } dependencyKeys { path } } }")["assetNodes"]
     served = {tuple(n["assetKey"]["path"]): {tuple(d["path"]) for d in n["dependencyKeys"]} for n in nodes}
-    expected = {tuple(k.path) for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    expected = {tuple(k.path) for k in warehouse_definitions().resolve_asset_graph().get_all_asset_keys()}
     assert set(served) == expected
     assert served[("raw", "atlas_tract_household_income")] == {("source_files", "atlas_tract_household_income")}
     assert served[("staging", "stg_atlas__tract_household_income")] == {("raw", "atlas_tract_household_income")}

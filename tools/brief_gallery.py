@@ -10,8 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from orchestration.brief import render, slug
-from orchestration.brief.pdf import CHROMIUM_FLAGS, chromium, print_pdf
+from orchestration.analysts.brief import render, slug
+from orchestration.analysts.brief.pdf import CHROMIUM_FLAGS, chromium, print_pdf
 from orchestration.settings import REPO_ROOT
 
 PLACES = ["Detroit", "Tulsa", "Rochester", "Akron", "0627000"]

@@ -3,7 +3,7 @@
 
 Both builds must have run in the same MOBILITY_HOME: DuckDB's marts are read from the build
 file, Spark's from its metastore under MOBILITY_HOME/spark (so no other Spark session may hold
-it). How rows are matched and numbers compared: orchestration/engine_compare.py. Prints one
+it). How rows are matched and numbers compared: orchestration/engines/compare.py. Prints one
 line per mart; exits 1 if any differs.
 
     MOBILITY_HOME=... python tools/compare_engines.py [mart ...]
@@ -14,8 +14,8 @@ import sys
 import duckdb
 
 from orchestration import settings
-from orchestration.engine_compare import compare, fetched, normalised
-from orchestration.lake import spark_session
+from orchestration.engines.compare import compare, fetched, normalised
+from orchestration.engines.spark_lake import spark_session
 
 
 def main(selected: list[str]) -> int:

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 
 from orchestration import settings
-from orchestration.ingest import reader_sql
+from orchestration.ingestion.loading import reader_sql
 from orchestration.sources import source_groups
 
 FULL_CITIES = 100  # pilot cities at scale 1

@@ -35,10 +35,12 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration import sql
-from orchestration.ingest import SourceFile, SourceGroup, create_raw_schema, record_load
+from orchestration.files import sql
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.load_log import create_raw_schema, record_load
+from orchestration.ingestion.loading import SourceFile
 from orchestration.pilots import intake, registry
-from orchestration.resources import BUILD_FILE_POOL, Warehouse
+from orchestration.engines.build_file import BUILD_FILE_POOL, Warehouse
 
 GROUP = "pilots"
 pilot_city = DynamicPartitionsDefinition(name="pilot_city")

@@ -28,8 +28,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration import settings, sql
-from orchestration.ingest import file_sha256
+from orchestration import settings
+from orchestration.files import sql
+from orchestration.files.bytes import file_sha256
 from orchestration.pilots import privacy, registry
 from orchestration.pilots.contract import CheckContext, TableResult, check_table
 from orchestration.pilots.reading import TABLES, Unreadable, read_upload, table_of

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.ingest import UTF16_BOMS, ZIP_MAGIC, binary_kind
+from orchestration.files.bytes import binary_kind, UTF16_BOMS, ZIP_MAGIC
 from orchestration.pilots.privacy import normalise_name
 
 TABLES = ("participants", "services", "outcomes")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration import settings
-from orchestration.ingest import source_dir
+from orchestration.settings import source_dir
 
 
 def pilots_dir() -> Path:

@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from orchestration import sql
+from orchestration.files import sql
 from orchestration.pilots import registry
 
 SEED = 20250101

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.settings import published_db
+
 AUDIT_TABLE = "audit.row_counts"
-
-
-def published_db(home: Path) -> Path:
-    return Path(home) / "mobility.duckdb"
 
 
 def asset_id(asset_path: list[str]) -> str:

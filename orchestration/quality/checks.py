@@ -32,10 +32,10 @@ from orchestration.pilots.assets import city_of_intake_run, rows_a_city_run_chan
 from orchestration.quality import docs
 from orchestration.quality.baseline import published_row_counts
 from orchestration.quality.pool import WORKERS, workers
-from orchestration.quality.declared import check_engine
+from orchestration.quality.declared_rules import check_engine
 from orchestration.quality.runner import Outcome, SuiteRun, validate_frames, validate_many
 from orchestration.quality.suites import Suite, load_suites, match_assets
-from orchestration.resources import BUILD_FILE_POOL, Warehouse
+from orchestration.engines.build_file import BUILD_FILE_POOL, Warehouse
 
 CHECK_NAME = "expectations"
 
@@ -139,7 +139,7 @@ def run_suites(suites: list[Suite], home: Path) -> Iterator[tuple[SuiteRun, int 
 def run_suites_on_spark(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int | None]]:
     """Validate the tables on Spark in this process, with the session the dbt step opened (the
     check processes would each need a JVM of their own, and only one JVM can hold the metastore)."""
-    from orchestration.lake import spark_session
+    from orchestration.engines.spark_lake import spark_session
 
     spark = spark_session()
     baselines = published_row_counts(home, [suite.asset_path for suite in suites])

@@ -24,7 +24,7 @@ from __future__ import annotations
 from numbers import Number
 from typing import Any
 
-from orchestration.quality.declared import quoted
+from orchestration.quality.declared_rules import quoted
 from orchestration.quality.suites import Rule, Suite
 
 COMBINED = "unexpected_rows_expectation"

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from orchestration import settings
-from orchestration.declarations import manifest as dbt_manifest
-from orchestration.quality.declared import Declared, declared_tables
+from orchestration.declarations.dbt_manifest import manifest as dbt_manifest
+from orchestration.quality.declared_rules import Declared, declared_tables
 
 SEVERITIES = ("error", "warning")
 # Values the engine supplies to `{"$PARAMETER": "..."}` expressions at validation time.

@@ -10,7 +10,7 @@ import pkgutil
 from pathlib import Path
 from types import ModuleType
 
-from orchestration.ingest import SourceGroup
+from orchestration.ingestion.asset_factory import SourceGroup
 
 # Outside this package: the pilots' registry files and their landing-zone assets.
 OTHER_MODULES = ["orchestration.pilots.assets"]

@@ -1,6 +1,7 @@
 """Opportunity Atlas and Opportunity Insights files (Chetty, Friedman, Hendren, Jones & Porter)."""
 
-from orchestration.ingest import SourceFile, SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import pad, SourceFile
 from orchestration.sources.opportunity_insights import TRACT_OUTCOMES
 from orchestration.sources.optional_files import OptionalFileConfig
 

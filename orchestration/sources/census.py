@@ -10,10 +10,12 @@ import duckdb
 import pandas as pd
 from dagster import Config
 
-from orchestration.ingest import (CustomTable, SourceFile, SourceFileError, SourceGroup, UTF16_BOMS,
-                                  check_text_file, files_sha256, pad, source_dir, source_file_spec, write_raw_table)
+from orchestration.files.bytes import check_text_file, files_sha256, SourceFileError, UTF16_BOMS
+from orchestration.ingestion.asset_factory import CustomTable, source_file_spec, SourceGroup
+from orchestration.ingestion.loading import pad, SourceFile, write_raw_table
+from orchestration.settings import source_dir
 from orchestration.sources.census_api import CensusApiClient, response_frame, tract_values
-from orchestration.sources.registry import registry_counties
+from orchestration.sources.city_registry import registry_counties
 
 GROUP = "census"
 CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"

@@ -17,7 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
-from orchestration.ingest import SourceFileError
+from orchestration.files.bytes import SourceFileError
 
 API_ROOT = "https://api.census.gov/data"
 GEOGRAPHY_COLUMNS = ("state", "county", "tract", "place", "NAME", "SUMLEVEL", "GEO_ID")

@@ -10,7 +10,8 @@ state rows (county code 000) are left out. Empty cells produce no row.
 
 from pathlib import Path
 
-from orchestration.ingest import SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import pad
 from orchestration.sources.optional_files import OptionalFile, OptionalFileConfig, stat_columns, text_reader
 
 GROUP = "county_health_rankings"

@@ -6,7 +6,8 @@ Place files key a place by `state` + `place` (zero-padded strings); `NA` and emp
 both mean missing.
 """
 
-from orchestration.ingest import SourceFile, SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import pad, SourceFile
 
 GROUP = "cradle_to_career"
 URBAN = "Urban Institute, Upward Mobility Framework, repository UI-Research/mobility-from-poverty"

@@ -1,6 +1,7 @@
 """Geography: tract-to-place crosswalks, tract population centres, county-to-place factors."""
 
-from orchestration.ingest import SourceFile, SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import pad, SourceFile
 
 GROUP = "geography"
 CSV = "header = true, nullstr = ['NA', ''], sample_size = -1"

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from orchestration.ingest import pad
+from orchestration.ingestion.loading import pad
 from orchestration.sources.optional_files import OptionalFile, text_reader
 
 RACES = "pooled|white|black|hisp|asian|natam|other"

@@ -16,8 +16,10 @@ from typing import Callable
 import duckdb
 from dagster import Config
 
-from orchestration import sql
-from orchestration.ingest import CustomTable, SourceFileError, file_sha256, source_file_spec, write_raw_table
+from orchestration.files import sql
+from orchestration.files.bytes import file_sha256, SourceFileError
+from orchestration.ingestion.asset_factory import CustomTable, source_file_spec
+from orchestration.ingestion.loading import write_raw_table
 
 
 def text_reader(path: Path, skip: int = 0) -> str:

@@ -11,7 +11,8 @@ District files are not read: places are reached through counties. Empty cells pr
 
 from pathlib import Path
 
-from orchestration.ingest import SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import pad
 from orchestration.sources.optional_files import OptionalFile, OptionalFileConfig, stat_columns, text_reader
 
 GROUP = "seda"

@@ -5,7 +5,8 @@ is the place GEOID. Each metric carries `_quality` (1 good, 2 marginal, 3 poor) 
 some, `_lb`/`_ub` confidence bounds.
 """
 
-from orchestration.ingest import SourceFile, SourceGroup, pad
+from orchestration.ingestion.asset_factory import SourceGroup
+from orchestration.ingestion.loading import pad, SourceFile
 
 GROUP = "urban_metrics"
 PROVENANCE = "Urban Institute, Upward Mobility Framework, repository UI-Research/mobility-from-poverty"

@@ -1,0 +1,1 @@
+"""Write-audit-publish: the analysts' file, written only once every check has passed."""
