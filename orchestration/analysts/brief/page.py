@@ -23,8 +23,8 @@ h1 { font-size: 28px; line-height: 1.2; margin: 12px 0 4px; }
 h2 { font-size: 21px; margin: 32px 0 8px; border-bottom: 2px solid #cbd5e1; padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 16px 0 4px; }
 .lede { color: #475569; margin: 0 0 12px; }
-.synthetic { border: 3px solid #b91c1c; background: #fef2f2; color: #7f1d1d; padding: 10px 14px;
-             font-weight: 600; margin: 12px 0; }
+.synthetic { border: 3px solid #b91c1c; background: #fef2f2; color: #7f1d1d; padding: 8px 12px;
+             font-weight: 600; font-size: 15px; margin: 14px 0; }
 .practice { display: inline-block; border: 2px solid #b91c1c; color: #7f1d1d; font-weight: 700; font-size: 13px;
             padding: 1px 8px; margin: 0 0 6px; }
 .headline { margin: 8px 0 0; }
@@ -91,12 +91,12 @@ def page(city: City, top: Headline, sections: list[Section], publication: tuple[
         f"<h1>{escape(title)}</h1>",
         f'<p class="lede">{escape(t("page.lede"))} {escape(population)} {escape(t("page.published", date=published))}</p>',
     ]
-    if synthetic:
-        parts.append(f'<div class="synthetic" role="note">{escape(t("page.synthetic"))}</div>')
     cards = "".join(figure_card(f) for f in top.figures)
     parts.append(f'<section class="headline" aria-labelledby="what-matters"><h2 id="what-matters">'
                  f'{escape(t("page.what_matters"))}</h2><p class="sentence">{escape(top.sentence)}</p>'
                  f'<div class="figures">{cards}</div></section>')
+    if synthetic:  # before any pilot figure; the first screen is about what matters
+        parts.append(f'<div class="synthetic" role="note">{escape(t("page.synthetic"))}</div>')
     toc = "".join(f'<li><a href="#{s.anchor}">{escape(s.title)}</a></li>' for s in sections)
     parts.append(f'<nav class="sections" aria-label="{escape(t("page.contents"))}"><ul>{toc}</ul></nav>')
     for section in sections:
