@@ -192,7 +192,7 @@ def test_spanish_brief_has_no_untranslated_fixed_string(built_warehouse):
     _, detroit = render("Detroit", lang="es")
     shown = text_of(detroit)
     assert ("Los niños de familias de bajos ingresos que crecieron en Detroit tenían a los 35 años un ingreso familiar "
-            "de unos $21,800 al año, menos que en el 99% de las grandes ciudades de EE. UU.") in shown
+            "de unos $21,800 al año, menos que en el 99% de las grandes ciudades de Estados Unidos.") in shown
     assert "unos $11,500 (entre $11,200 y $13,300)" in shown and "Apoyo a inquilinos en viviendas asequibles" in shown
 
 
