@@ -280,3 +280,21 @@ def test_a_contract_older_than_the_warehouse_stops_the_intake_and_keeps_the_uplo
         intake.process_city(CITY, include_bundled=False)
     assert path.exists()
     assert not (path.parent / "quarantine").exists()
+
+
+def test_regenerated_practice_data_replaces_the_old_in_the_archive(home, monkeypatch):
+    bundled = home / "bundled" / CITY
+    bundled.mkdir(parents=True)
+    (bundled / "participants.csv").write_text(good_participants(3).replace("\n", ",true\n").replace(
+        "baseline_value,true", "baseline_value,is_synthetic"), encoding="utf-8")
+    monkeypatch.setattr(intake, "bundled_files", lambda city: sorted(bundled.glob("*.csv")))
+    drop(home, "participants_real.csv", "\n".join([HEADER, participant_row(9)]) + "\n")
+    first = intake.process_city(CITY)
+    assert len(first.accepted) == 2
+    receipt = next(r for r in first.accepted if r["file"] == "participants_real.csv")
+    assert receipt["registered_primary_outcomes"] == f"{PILOT}=employed_90d" and not receipt["bundled"]
+    (bundled / "participants.csv").write_text(good_participants(5).replace("\n", ",true\n").replace(
+        "baseline_value,true", "baseline_value,is_synthetic"), encoding="utf-8")
+    intake.process_city(CITY)
+    # The old practice file left the archive; the new one and the city's own upload stay.
+    assert raw_counts(home) == {"participants": 6, "services": 0, "outcomes": 0, "files": 2}

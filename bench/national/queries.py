@@ -45,8 +45,8 @@ QUERIES = [
     ("pilot months: share reaching the main outcome by arm", """
         select m.pilot_id, m.month, m.arm, m.count_enrolled, m.share_reached_of_measured
         from marts.pilot_monthly_indicators m
-        join marts.what_works w on w.pilot_id = m.pilot_id and w.main_outcome = m.outcome
-        where w.topic = 'workforce'
+        join marts.what_works w on w.pilot_id = m.pilot_id and w.primary_outcome = m.outcome
+        where w.pilot_topic = 'workforce'
         order by m.pilot_id, m.month, m.arm"""),
 ]
 

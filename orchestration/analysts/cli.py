@@ -5,6 +5,7 @@
     mobility brief PLACE [--lang en|es] [--format html|pdf] [--section NAME ...] [-o PATH]
     mobility site DIR [--city PLACE ...]
     mobility status
+    mobility power (--sd SD | --base-rate P) (--effect E | --sample N) [--share-treated ...]
 
 Everything reads the published analysts' file (MOBILITY_HOME/mobility.duckdb), read-only.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.analysts import published
+from orchestration.analysts import power, published
 
 
 def progress(message: str) -> None:
@@ -120,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="publication, checks, freshness and pilot uploads")
     status.set_defaults(run=run_status)
+
+    power.add_parser(commands)
     return main
 
 

@@ -69,20 +69,12 @@ REGISTRY_SOURCES = [
     ),
 ]
 
-RAW_TABLES = {
-    "participants": """city_geoid varchar, pilot_id varchar, participant_key varchar, arm varchar,
-        enrolment_date date, exit_date date, home_tract_geoid varchar, race_ethnicity varchar, gender varchar,
-        age_band varchar, baseline_value double""",
-    "services": """city_geoid varchar, pilot_id varchar, participant_key varchar, service_date date,
-        service_type varchar, amount double""",
-    "outcomes": """city_geoid varchar, pilot_id varchar, participant_key varchar, outcome varchar,
-        outcome_date date, value double""",
-}
+RAW_TABLES = intake.TABLES  # their columns: registry.raw_columns, from the contract
 LINEAGE = ("is_synthetic boolean, source_row integer, source_sha256 varchar, source_file varchar, "
            "accepted_at timestamptz")
 FILES_TABLE = """city_geoid varchar, file_name varchar, sha256 varchar, accepted_at timestamptz,
     is_synthetic boolean, count_participants bigint, count_services bigint, count_outcomes bigint,
-    dropped_identifier_columns varchar[], dropped_other_columns varchar[]"""
+    dropped_identifier_columns varchar[], dropped_other_columns varchar[], registered_primary_outcomes varchar"""
 
 
 def intake_metadata(results: list[intake.CityIntake]) -> dict:
@@ -120,7 +112,7 @@ def _receipt_rows(held: set[str] | None = None) -> list[tuple]:
         r = json.loads(path.read_text(encoding="utf-8"))
         rows.append((r["city_geoid"], r["file"], r["sha256"], r["accepted_at"], r["is_synthetic"],
                      r["rows"].get("participants", 0), r["rows"].get("services", 0), r["rows"].get("outcomes", 0),
-                     r["dropped_identifier_columns"], r["dropped_other_columns"]))
+                     r["dropped_identifier_columns"], r["dropped_other_columns"], r.get("registered_primary_outcomes")))
     return rows
 
 
@@ -148,13 +140,15 @@ def rebuild_raw_tables(con: duckdb.DuckDBPyConnection, new_files_only: bool = Fa
                          "and table_name = 'pilot_files'").fetchone()[0]
     held = {h for (h,) in con.execute("select sha256 from raw.pilot_files").fetchall()} if new_files_only and exists else None
     counts = {}
-    for table, columns in RAW_TABLES.items():
+    for table in RAW_TABLES:
         files = sorted(intake.archive_dir().glob(f"*/*.{table}.parquet"))
         if held is None:
+            columns = ", ".join(f"{name} {kind}" for name, kind in registry.raw_columns(table).items())
             con.execute(f"create or replace table raw.pilot_{table} ({columns}, {LINEAGE})")
         added = [f.as_posix() for f in files if held is None or _file_hash(f) not in held]
         if added:
-            con.execute(f"insert into raw.pilot_{table} by name select * from read_parquet(?)", [added])
+            # Files archived under an older contract lack its newer optional columns: null there.
+            con.execute(f"insert into raw.pilot_{table} by name select * from read_parquet(?, union_by_name = true)", [added])
         counts[table] = con.execute(f"select count(*) from raw.pilot_{table}").fetchone()[0]
         # The "hash" of an archive-built table is the digest of the archived files it holds.
         digest = hashlib.sha256("\n".join(f.name for f in files).encode()).hexdigest()
@@ -163,7 +157,7 @@ def rebuild_raw_tables(con: duckdb.DuckDBPyConnection, new_files_only: bool = Fa
         con.execute(f"create or replace table raw.pilot_files ({FILES_TABLE})")
     rows = _receipt_rows(held)
     if rows:
-        con.executemany("insert into raw.pilot_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("insert into raw.pilot_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     counts["files"] = con.execute("select count(*) from raw.pilot_files").fetchone()[0]
     return counts
 

@@ -38,16 +38,11 @@ from orchestration.pilots.reading import TABLES, Unreadable, read_upload, table_
 # Names under which copy tools and browsers write a file that has not fully arrived yet.
 IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download")
 
-# The archived (and raw) shape of each table; every file is written in exactly this shape.
-ARCHIVE_SELECT = {
-    "participants": """city_geoid, pilot_id, participant_key, arm, cast(enrolment_date as date) as enrolment_date,
-        cast(exit_date as date) as exit_date, home_tract_geoid, race_ethnicity, gender, age_band,
-        cast(baseline_value as double) as baseline_value""",
-    "services": """city_geoid, pilot_id, participant_key, cast(service_date as date) as service_date, service_type,
-        cast(amount as double) as amount""",
-    "outcomes": """city_geoid, pilot_id, participant_key, outcome, cast(outcome_date as date) as outcome_date,
-        cast(value as double) as value""",
-}
+def archive_select(table: str) -> str:
+    """The archived (and raw) shape of a table, from the contract: every file is written in it.
+    An optional text column left empty is stored as null."""
+    return ", ".join(f"nullif({name}, '') as {name}" if kind == "varchar" else f"cast({name} as {kind}) as {name}"
+                     for name, kind in registry.raw_columns(table).items())
 
 
 class BundledDataError(RuntimeError):
@@ -138,7 +133,8 @@ def _quarantine(path: Path, sha256: str | None, breaches: list[dict], city: str)
     return report
 
 
-def _archive(results: list[TableResult], path: Path, sha256: str, city: str, synthetic: bool, ignored: list[str]) -> dict:
+def _archive(results: list[TableResult], path: Path, sha256: str, city: str, synthetic: bool, ignored: list[str],
+             primary_outcomes: str) -> dict:
     folder = archive_dir(city)
     folder.mkdir(parents=True, exist_ok=True)
     accepted_at = datetime.now(timezone.utc)
@@ -153,7 +149,7 @@ def _archive(results: list[TableResult], path: Path, sha256: str, city: str, syn
             tmp = target.with_name(target.name + ".tmp")
             written += [tmp, target]
             con.execute(
-                f"copy (select {ARCHIVE_SELECT[result.table]}, is_synthetic, cast(source_row as integer) as source_row, "
+                f"copy (select {archive_select(result.table)}, is_synthetic, cast(source_row as integer) as source_row, "
                 f"? as source_sha256, ? as source_file, cast(? as timestamptz) as accepted_at from upload) "
                 f"to {sql.path(tmp)} (format parquet)",
                 [sha256, path.name, accepted_at],
@@ -178,6 +174,9 @@ def _archive(results: list[TableResult], path: Path, sha256: str, city: str, syn
         "dropped_other_columns": sorted({c for r in results for c in r.dropped_other_columns}),
         "redacted_cells": {f"{r.table}.{c}": n for r in results for c, n in r.redacted_cells.items()},
         "ignored_sheets": ignored,
+        # The city's pilots' primary outcomes as registered when the file arrived: a later change shows.
+        "registered_primary_outcomes": primary_outcomes,
+        "bundled": synthetic,  # the repository's practice data, replaced when it is regenerated
     }
     _write_json(folder / f"{sha256}.receipt.json", receipt)
     return receipt
@@ -191,6 +190,8 @@ def process_city(city_geoid: str, include_bundled: bool = True) -> CityIntake:
     bundled = sorted(bundled_files(city_geoid), key=_upload_order) if include_bundled else []
     if not uploads and not bundled:
         return outcome
+    if bundled:
+        drop_superseded_bundled(city_geoid, {file_sha256(p) for p in bundled})
     real_key = privacy.pii_key(synthetic=False) if uploads else b""  # fail before touching any file
     pilots = registry.load_pilots()
     counties = registry.city_counties().get(city_geoid, set())
@@ -214,6 +215,18 @@ def process_city(city_geoid: str, include_bundled: bool = True) -> CityIntake:
         if accepted:
             known |= context.known_participants
     return outcome
+
+
+def drop_superseded_bundled(city_geoid: str, current: set[str]) -> None:
+    """Remove from the archive the bundled synthetic files of an earlier version of the
+    repository (regenerated practice data): their rows would otherwise mix with the current ones."""
+    bundled_names = {f"{table}.csv" for table in TABLES}
+    for receipt in archive_dir(city_geoid).glob("*.receipt.json"):
+        content = json.loads(receipt.read_text(encoding="utf-8"))
+        superseded = content["sha256"] not in current and content.get("is_synthetic") and content["file"] in bundled_names
+        if superseded and content.get("bundled", True):
+            for path in archive_dir(city_geoid).glob(f"{content['sha256']}.*"):
+                path.unlink()
 
 
 def _file_breach(rule: str, row: int | None = None, table: str | None = None) -> dict:
@@ -262,7 +275,9 @@ def _take_in(path: Path, synthetic: bool, context: CheckContext, outcome: CityIn
             raise BundledDataError(f"{path}: bundled synthetic file breaks the contract: {breaches[:5]}")
         outcome.quarantined.append(_quarantine(path, sha256, breaches, city_geoid))
         return False
-    receipt = _archive(results, path, sha256, city_geoid, synthetic, ignored)
+    primary_outcomes = ";".join(f"{p.pilot_id}={p.main_outcome}" for p in sorted(context.pilots.values(), key=lambda p: p.pilot_id)
+                                if p.city_geoid == city_geoid)
+    receipt = _archive(results, path, sha256, city_geoid, synthetic, ignored, primary_outcomes)
     if not synthetic:
         _write_json(landing_dir(city_geoid) / "receipts" / f"{path.name}.{sha256[:12]}.json", receipt)
         path.unlink()

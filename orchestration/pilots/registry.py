@@ -28,6 +28,8 @@ class Outcome:
     name: str
     outcome_type: str  # binary | continuous
     better_direction: str  # higher | lower
+    window_start_days: int  # the follow-up window, in days after enrolment
+    window_end_days: int
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,30 @@ def load_contract() -> dict:
     return contract
 
 
+# SQL type of each contract column type; every other type is text.
+SQL_TYPES = {"date": "date", "number": "double", "boolean": "boolean"}
+
+
+def raw_columns(table: str) -> dict[str, str]:
+    """Name and SQL type of each column of a contract table as archived and loaded raw: the
+    city, then the contract's columns in order, the participant id replaced by its keyed hash.
+    `is_synthetic` travels with the lineage columns. Derived from the bundled contract, the
+    one declaration of the pilot tables."""
+    contract = json.loads((settings.SEEDS_DIR / "pilots" / "contract.json").read_text(encoding="utf-8"))
+    columns = {"city_geoid": "varchar"}
+    for column in contract["tables"][table]["columns"]:
+        if column["name"] != "is_synthetic":
+            name = "participant_key" if column["type"] == "identifier" else column["name"]
+            columns[name] = SQL_TYPES.get(column["type"], "varchar")
+    return columns
+
+
 def load_pilots() -> dict[str, Pilot]:
     outcomes: dict[str, dict[str, Outcome]] = {}
     for row in _rows("outcome_definitions.csv"):
         outcomes.setdefault(row["pilot_id"], {})[row["outcome"]] = Outcome(
-            row["outcome"], row["outcome_type"], row["better_direction"]
+            row["outcome"], row["outcome_type"], row["better_direction"],
+            int(row["window_start_days"]), int(row["window_end_days"]),
         )
     return {
         row["pilot_id"]: Pilot(

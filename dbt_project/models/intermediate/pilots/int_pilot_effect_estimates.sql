@@ -1,24 +1,23 @@
--- Effect estimates per pilot, outcome and subgroup, before small-cell suppression.
+-- Effect estimates per pilot, outcome and subgroup, before small-cell suppression, on the
+-- analytic sample: participants whose outcome was measured inside its follow-up window.
 --
--- difference_in_means: mean(treatment) - mean(comparison) of last measurements, Welch
---   standard error sqrt(s_t^2/n_t + s_c^2/n_c) with Welch-Satterthwaite degrees of freedom.
--- difference_in_differences (baseline-adjusted, where a baseline exists): the same on each
---   participant's change from baseline (outcome - baseline_value).
+-- ancova (the headline where a baseline exists): OLS of the outcome on an intercept, the
+--   treatment indicator and the baseline; the effect is the treatment coefficient.
+-- difference_in_means: OLS on the treatment indicator alone (the plain difference).
+-- gain_score: the same on each participant's change from baseline.
+--   Standard errors are heteroskedasticity-robust HC2 (with one indicator, HC2 is exactly the
+--   Welch standard error), or cluster-robust when the pilot assigned groups (cluster_id filled).
 -- pre_post_change (pre-post designs, no comparison arm): mean change from baseline, paired
 --   standard error s/sqrt(n), n - 1 degrees of freedom.
--- The 95% interval and two-sided p-value use Student's t with those degrees of freedom.
--- DuckDB has no t or normal CDF, so t is mapped to a standard normal z by Bailey's
--- transform z = sqrt((df - 0.5) * ln(1 + t^2/df)), and P(|Z| > z) = erfc(z/sqrt 2) by
--- Abramowitz-Stegun 7.1.26 (error < 1.5e-7); the critical value is the exact inverse of the
--- same transform at z = 1.959964. Against exact t: p-values within 5e-4 and critical values
--- within 0.005 (slightly wider) for df >= 10, which suppression guarantees (n >= 11 per arm).
+-- Intervals and p-values use Student's t with the residual degrees of freedom (clusters - 1
+-- when clustered); see the student_t macros. Binary outcomes are linear probability models.
 with pilots as (
     {{ pilots_to_build() }}
 ),
 
 measured as (
     select * from {{ ref('int_pilot_participant_outcomes') }}
-    where outcome_value is not null and pilot_id in (select pilot_id from pilots)
+    where is_due and outcome_value is not null and pilot_id in (select pilot_id from pilots)
 ),
 
 subgroups as (
@@ -27,101 +26,147 @@ subgroups as (
     select *, 'race_ethnicity', race_ethnicity from measured
     union all
     select *, 'gender', gender from measured
+    union all
+    select *, 'age_band', age_band from measured
 ),
 
-observations as (
-    select
-        pilot_id, design, outcome, subgroup_type, subgroup, arm,
-        case when design = 'pre_post' then 'pre_post_change' else 'difference_in_differences' end as estimate_type,
-        outcome_value - baseline_value as observed,
-        outcome_value,
-        baseline_value
+clustered_pilots as (
+    select distinct pilot_id from measured where cluster_id is not null
+),
+
+-- Each estimate's sample and outcome: y is regressed on the treatment indicator (and the baseline).
+samples as (
+    select pilot_id, outcome, subgroup_type, subgroup, 'ancova' as estimate_type, arm, treated, cluster_id,
+        outcome_value as y, outcome_value, baseline_value, took_up
     from subgroups
-    where baseline_value is not null
+    where design <> 'pre_post' and baseline_value is not null
+    union all
+    select pilot_id, outcome, subgroup_type, subgroup, 'difference_in_means', arm, treated, cluster_id,
+        outcome_value, outcome_value, baseline_value, took_up
+    from subgroups
+    where design <> 'pre_post'
+    union all
+    select pilot_id, outcome, subgroup_type, subgroup, 'gain_score', arm, treated, cluster_id,
+        outcome_value - baseline_value, outcome_value, baseline_value, took_up
+    from subgroups
+    where design <> 'pre_post' and baseline_value is not null
+    union all
+    select pilot_id, outcome, subgroup_type, subgroup, 'pre_post_change', arm, treated, cluster_id,
+        outcome_value - baseline_value, outcome_value, baseline_value, took_up
+    from subgroups
+    where design = 'pre_post' and baseline_value is not null
+),
+
+ancova_rows as (
+    select * from samples where estimate_type = 'ancova'
+),
+
+simple_rows as (
+    select * from samples where estimate_type in ('difference_in_means', 'gain_score')
+),
+
+ancova_robust as (
+    {{ ols_coefficients('ancova_rows', y='y', x=['treated', 'baseline_value'],
+                        group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'], cov_type='HC2') }}
+),
+
+ancova_clustered as (
+    {{ ols_coefficients('ancova_rows', y='y', x=['treated', 'baseline_value'],
+                        group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'],
+                        cov_type='cluster', cluster='cluster_id') }}
+),
+
+simple_robust as (
+    {{ ols_coefficients('simple_rows', y='y', x=['treated'],
+                        group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'], cov_type='HC2') }}
+),
+
+simple_clustered as (
+    {{ ols_coefficients('simple_rows', y='y', x=['treated'],
+                        group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'],
+                        cov_type='cluster', cluster='cluster_id') }}
+),
+
+regressions as (
+    select
+        pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
+        cast(df_resid as double) as estimate_df, 'HC2' as se_type, cast(null as bigint) as count_clusters
+    from ancova_robust
+    where term = 'treated' and pilot_id not in (select pilot_id from clustered_pilots)
     union all
     select
-        pilot_id, design, outcome, subgroup_type, subgroup, arm,
-        'difference_in_means', outcome_value, outcome_value, null
-    from subgroups
+        pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
+        cast(df_resid as double), 'HC2', cast(null as bigint)
+    from simple_robust
+    where term = 'treated' and pilot_id not in (select pilot_id from clustered_pilots)
+    union all
+    select
+        pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
+        cast(count_clusters - 1 as double), 'cluster', count_clusters
+    from ancova_clustered
+    where term = 'treated' and pilot_id in (select pilot_id from clustered_pilots)
+    union all
+    select
+        pilot_id, outcome, subgroup_type, subgroup, estimate_type, estimate, std_error,
+        cast(count_clusters - 1 as double), 'cluster', count_clusters
+    from simple_clustered
+    where term = 'treated' and pilot_id in (select pilot_id from clustered_pilots)
 ),
 
+-- Arm counts, means and standard deviations of each sample (the outcome as measured, and the
+-- baseline), and the take-up and its covariance with the outcome (for the Wald estimator).
 by_arm as (
     select
-        pilot_id, design, outcome, subgroup_type, subgroup, estimate_type,
+        pilot_id, outcome, subgroup_type, subgroup, estimate_type,
         count(*) filter (where arm = 'treatment') as count_treatment,
         count(*) filter (where arm = 'comparison') as count_comparison,
         avg(outcome_value) filter (where arm = 'treatment') as mean_treatment,
         -- Pre-post: the "comparison" mean is the same participants' baseline.
         case when estimate_type = 'pre_post_change' then avg(baseline_value) filter (where arm = 'treatment')
              else avg(outcome_value) filter (where arm = 'comparison') end as mean_comparison,
-        avg(observed) filter (where arm = 'treatment') as observed_treatment,
-        avg(observed) filter (where arm = 'comparison') as observed_comparison,
-        var_samp(observed) filter (where arm = 'treatment') as variance_treatment,
-        var_samp(observed) filter (where arm = 'comparison') as variance_comparison
-    from observations
-    group by pilot_id, design, outcome, subgroup_type, subgroup, estimate_type
+        stddev_samp(outcome_value) filter (where arm = 'treatment') as sd_treatment,
+        stddev_samp(outcome_value) filter (where arm = 'comparison') as sd_comparison,
+        avg(baseline_value) filter (where arm = 'treatment') as baseline_mean_treatment,
+        avg(baseline_value) filter (where arm = 'comparison') as baseline_mean_comparison,
+        stddev_samp(baseline_value) filter (where arm = 'treatment') as baseline_sd_treatment,
+        stddev_samp(baseline_value) filter (where arm = 'comparison') as baseline_sd_comparison,
+        avg(took_up) filter (where arm = 'treatment') as take_up_treatment,
+        avg(took_up) filter (where arm = 'comparison') as take_up_comparison,
+        var_samp(took_up) filter (where arm = 'treatment') as take_up_variance_treatment,
+        var_samp(took_up) filter (where arm = 'comparison') as take_up_variance_comparison,
+        covar_samp(outcome_value, took_up) filter (where arm = 'treatment') as take_up_covariance_treatment,
+        covar_samp(outcome_value, took_up) filter (where arm = 'comparison') as take_up_covariance_comparison,
+        -- Pre-post estimate: mean change and its paired standard error.
+        avg(y) as mean_change,
+        stddev_samp(y) / sqrt(count(*)) as mean_change_se
+    from samples
+    group by pilot_id, outcome, subgroup_type, subgroup, estimate_type
 ),
 
 estimates as (
     select
-        *,
-        case when estimate_type = 'pre_post_change' then observed_treatment
-             else observed_treatment - observed_comparison end as estimate,
-        case when estimate_type = 'pre_post_change' then sqrt(variance_treatment / count_treatment)
-             else sqrt(variance_treatment / count_treatment + variance_comparison / count_comparison) end as estimate_se,
-        case when estimate_type = 'pre_post_change' then count_treatment - 1
-             else power(variance_treatment / count_treatment + variance_comparison / count_comparison, 2)
-                / nullif(power(variance_treatment / count_treatment, 2) / (count_treatment - 1)
-                    + power(variance_comparison / count_comparison, 2) / (count_comparison - 1), 0)
-        end as estimate_df
+        by_arm.*,
+        case when by_arm.estimate_type = 'pre_post_change' then by_arm.mean_change else regressions.estimate end as estimate,
+        case when by_arm.estimate_type = 'pre_post_change' then by_arm.mean_change_se else regressions.std_error end
+            as estimate_se,
+        case when by_arm.estimate_type = 'pre_post_change' then cast(by_arm.count_treatment - 1 as double)
+             else regressions.estimate_df end as estimate_df,
+        case when by_arm.estimate_type = 'pre_post_change' then 'paired' else regressions.se_type end as se_type,
+        regressions.count_clusters
     from by_arm
-),
-
-normalised as (
-    select
-        *,
-        sqrt(
-            (estimate_df - 0.5) * ln(1 + power(estimate / nullif(estimate_se, 0), 2) / estimate_df)
-        ) / sqrt(2) as half_z,
-        sqrt(estimate_df * (exp(power(1.959963984540054, 2) / (estimate_df - 0.5)) - 1)) as t_critical
-    from estimates
-    where estimate_df > 0.5
-),
-
-with_p as (
-    select
-        *,
-        1 / (1 + 0.3275911 * half_z) as k
-    from normalised
+    left join regressions using (pilot_id, outcome, subgroup_type, subgroup, estimate_type)
 ),
 
 computed as (
     select
-        pilot_id,
-        outcome,
-        subgroup_type,
-        subgroup,
-        estimate_type,
-        count_treatment,
-        count_comparison,
-        mean_treatment,
-        mean_comparison,
-        estimate,
-        estimate_se,
-        estimate_df,
-        estimate - t_critical * estimate_se as estimate_lb,
-        estimate + t_critical * estimate_se as estimate_ub,
-        k * (0.254829592 + k * (-0.284496736 + k * (1.421413741 + k * (-1.453152027 + k * 1.061405429))))
-            * exp(-half_z * half_z) as p_value
-    from with_p
-    union all
-    -- Groups without a computable estimate (a pre-post design's unadjusted comparison, an arm with
-    -- fewer than two measurements): counts and means only.
-    select
-        pilot_id, outcome, subgroup_type, subgroup, estimate_type, count_treatment, count_comparison,
-        mean_treatment, mean_comparison, null, null, null, null, null, null
+        *,
+        case when estimate_se > 0 and estimate_df >= 1 then estimate - {{ t_critical_95('estimate_df') }} * estimate_se end
+            as estimate_lb,
+        case when estimate_se > 0 and estimate_df >= 1 then estimate + {{ t_critical_95('estimate_df') }} * estimate_se end
+            as estimate_ub,
+        case when estimate_se > 0 and estimate_df >= 1 then {{ two_sided_p('estimate / estimate_se', 'estimate_df') }} end
+            as p_value
     from estimates
-    where estimate_df is null or estimate_df <= 0.5
 )
 
 select computed.*, pilots.pilot_version

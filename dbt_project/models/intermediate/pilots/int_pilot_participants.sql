@@ -44,6 +44,7 @@ select
     gender,
     age_band,
     baseline_value,
+    cluster_id,
     is_synthetic,
     pilot_version
 from current_rows

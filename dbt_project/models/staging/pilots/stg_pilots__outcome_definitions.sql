@@ -9,5 +9,7 @@ select
     trim(better_direction) as better_direction,
     trim(unit) as unit,
     cast(success_threshold as double) as success_threshold,
+    cast(window_start_days as integer) as window_start_days,
+    cast(window_end_days as integer) as window_end_days,
     trim(description) as outcome_description
 from source

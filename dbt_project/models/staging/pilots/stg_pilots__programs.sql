@@ -10,5 +10,7 @@ select
     trim(design) as design,
     cast(start_date as date) as start_date,
     cast(end_date as date) as end_date,
-    trim(main_outcome) as main_outcome
+    trim(main_outcome) as main_outcome,
+    cast(registered_on as date) as registered_on,
+    trim(attrition_boundary) as attrition_boundary
 from source
