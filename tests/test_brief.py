@@ -46,8 +46,9 @@ def test_first_screen_says_what_matters_with_years_dollar_year_and_source(detroi
 def test_contradictions_are_resolved_in_words(detroit):
     shown = text_of(detroit)
     # Enrolled (everyone assigned, the monthly chart) and analysed (the estimate) are both named.
-    assert ("989 people were enrolled in the pilot group, and 786 of them are analysed. 1,139 were enrolled in "
-            "the comparison group, and 895 of them are analysed.") in shown
+    # what_works: assigned 1,063 and 964, analysed (outcome measured inside its window) 851 and 658.
+    assert ("1,063 people were enrolled in the pilot group, and 851 of them are analysed. 964 were enrolled in "
+            "the comparison group, and 658 of them are analysed.") in shown
     # Two employment figures (66% single-year, 63% five-year), and the reason they differ.
     assert "Adults 25-54 employed 2023 about 66% (between 63% and 69%)" in shown
     assert ("Employment of adults 25-54 here (63%) comes from Urban's race-ethnicity file (5 years of the survey "
@@ -61,7 +62,12 @@ def test_contradictions_are_resolved_in_words(detroit):
     # No code names or unit placeholders reach the reader.
     for jargon in ("employed 90d", "share_in_preschool", "MOBILITY_", "outcome units", "Race: black", "-0.00", "about -0"):
         assert jargon not in shown
-    assert "Estimated effect: it lowered the rent owed (arrears) by about $580 (between $490 and $660)." in shown
+    # ANCOVA effect -402.49 (-468.74 to -336.25): a width of 132 supports tens of dollars.
+    assert "Estimated effect: it lowered the rent owed (arrears) by about $400 (between $340 and $470)." in shown
+    # What the rating means, and why the pilot got it (the mart's own reason).
+    assert ("Meets the standards with reservations The estimate can be read as the pilot's effect only with care"
+            in shown)
+    assert "Why this rating: A randomised trial that lost too many participants: 25.6% were not measured" in shown
 
 
 def test_any_place_with_data_gets_a_brief(built_warehouse):
@@ -194,6 +200,11 @@ def test_spanish_brief_has_no_untranslated_fixed_string(built_warehouse):
     assert ("Los niños de familias de bajos ingresos que crecieron en Detroit tenían a los 35 años un ingreso familiar "
             "de unos $21,800 al año, menos que en el 99% de las grandes ciudades de Estados Unidos.") in shown
     assert "unos $11,500 (entre $11,200 y $13,300)" in shown and "Apoyo a inquilinos en viviendas asequibles" in shown
+    # Why the rating, from the same facts as the English reason (attrition 25.6%, 11.8 points apart).
+    assert ("Por qué esta calificación: Un sorteo decidió quién participaba, así que los dos grupos eran parecidos al "
+            "comienzo. Se perdieron muchas personas (26% en total; las pérdidas de los dos grupos difieren en 12 "
+            "puntos), lo que puede sesgar la estimación. Los grupos diferían un poco antes del piloto; la estimación "
+            "lo ajusta.") in shown
 
 
 def test_write_brief_names_the_file_after_the_place_and_language(built_warehouse, tmp_path, monkeypatch):

@@ -39,7 +39,7 @@ def the_pilot(con, city) -> dict | None:
 def formatter(t, pilot):
     if pilot["binary"]:
         return t.points
-    if pilot["outcome"] in DOLLAR_OUTCOMES or pilot.get("outcome_unit") == "dollars":
+    if pilot["outcome"] in DOLLAR_OUTCOMES or pilot.get("primary_outcome_unit") == "dollars":
         return t.dollars
     return t.number
 
@@ -53,7 +53,7 @@ def why(t, pilot) -> str:
     if pilot.get("is_low_attrition") is not None and pilot.get("attrition_overall") is not None:
         said.append(t("rating.attrition_low" if pilot["is_low_attrition"] else "rating.attrition_high",
                       overall=t.percent(pilot["attrition_overall"]),
-                      differential=t.percent(pilot.get("attrition_differential") or 0)))
+                      differential=t.number((pilot.get("attrition_differential") or 0) * 100, 1)))
     if pilot.get("baseline_equivalence"):
         said.append(t(f"rating.baseline.{pilot['baseline_equivalence']}"))
     return " ".join(said)
