@@ -26,8 +26,10 @@ def shoot(browser, html: Path, stem: str) -> list[str]:
         page = browser.new_context(offline=True, viewport={"width": width, "height": height},
                                    device_scale_factor=scale).new_page()
         page.goto(html.as_uri(), wait_until="load")
-        name = f"{stem}_{width}{'_page' if full else ''}.jpg"
-        page.screenshot(path=str(TARGET / name), full_page=full, type="jpeg", quality=70)
+        # First screens as PNG (sharp text); the whole page, a long picture, as JPEG.
+        name = f"{stem}_{width}{'_page.jpg' if full else '.png'}"
+        options = {"type": "jpeg", "quality": 60} if full else {"type": "png"}
+        page.screenshot(path=str(TARGET / name), full_page=full, **options)
         page.context.close()
         names.append(name)
     return names

@@ -5,7 +5,7 @@ two scales are not compared."""
 
 from orchestration.analysts.brief import Section
 from orchestration.analysts.brief.markup import chart_figure, table, values
-from orchestration.analysts.brief.svg import CITY, OTHERS, Row, dot_rows, key_swatch, legend
+from orchestration.analysts.brief.svg import CITY, Row, dot_rows, key_swatch, legend
 
 NAME = "mobility"
 ORDER = 10
