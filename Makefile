@@ -72,8 +72,19 @@ test-slow: $(BIN)/.installed spark
 audit: $(BIN)/.installed
 	$(BIN)/python tools/dependency_audit.py
 
-# The UI tests drive the real webserver in headless Chromium (Debian's package).
-browser:
+# The UI and brief tests drive headless Chromium (Debian's package); the brief's accessibility test
+# runs axe-core (npm) in it and reads printed pages with pdftotext (poppler-utils).
+AXE := $(VENV)/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/npm axe-core@4.14
+
+browser: $(AXE)
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; \
+	  else \
+	    echo "The brief's PDF tests need pdftotext: sudo apt-get install poppler-utils" >&2; exit 1; \
+	  fi; }
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian's chromium for the UI tests"; \

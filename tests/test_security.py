@@ -25,7 +25,7 @@ def test_a_hostile_city_name_is_a_name_not_sql(built_warehouse, tmp_path):
     before = hashlib.sha256(published.read_bytes()).hexdigest()
     done = mobility("brief", HOSTILE[0], "-o", str(tmp_path / "brief.html"))
     assert done.returncode == 1
-    assert done.stderr.startswith(f"mobility brief: no registry city '{HOSTILE[0]}'; known: Cincinnati (3915000), ")
+    assert done.stderr.startswith(f"mobility brief: no place '{HOSTILE[0]}' with data in the published marts")
     assert list(tmp_path.iterdir()) == []
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
 
@@ -38,13 +38,17 @@ def writable_marts() -> duckdb.DuckDBPyConnection:
     con.execute("create table marts.dim_city as select * from (values ('4075000', 'Tulsa', 'OK', 413066, 2023, "
                 "['40143'], 'tulsa_career_education'), ('1616750', 'Coeur d''Alene', 'ID', 56332, 2023, ['16055'], "
                 "null)) as c(city_geoid, city_name, state_abbr, population, population_year, county_geoids, pilot_name)")
-    con.execute("create table marts.city_mobility as select 1 as n")
+    con.execute("create table marts.city_mobility as select '3901000' as city_geoid, 'Akron' as city_name, "
+                "'OH' as state, true as is_reference_place")
+    con.execute("create table marts.tract_opportunity as select '39153000100' as tract_geoid, '3901000' as city_geoid")
+    con.execute("create table marts.city_indicators as select '3901000' as city_geoid, 'count_population' as metric, "
+                "'all' as subgroup_type, 2023 as year, 188701.0 as value")
     return con
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_city_lookup_treats_any_name_as_data(writable_marts, name):
-    with pytest.raises(LookupError, match="no registry city"):
+    with pytest.raises(LookupError, match="with data in the published marts"):
         find_city(writable_marts, name)
     assert writable_marts.execute("select count(*) from marts.city_mobility").fetchall() == [(1,)]
     assert writable_marts.execute("select count(*) from marts.dim_city").fetchall() == [(2,)]
@@ -52,6 +56,8 @@ def test_city_lookup_treats_any_name_as_data(writable_marts, name):
 
 def test_a_city_name_with_a_quote_is_found(writable_marts):
     assert find_city(writable_marts, "coeur d'alene, id").geoid == "1616750"
+    akron = find_city(writable_marts, "Akron")  # beyond the registry: any place the marts know
+    assert (akron.geoid, akron.county_geoids, akron.population, akron.is_registry) == ("3901000", ("39153",), 188701, False)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -2,7 +2,8 @@
 
     mobility sql "select ..." [--format table|csv|json] [--timeout SECONDS]
     mobility export --format parquet|csv DIR
-    mobility brief CITY [--format html|pdf] [--section NAME ...] [-o PATH]
+    mobility brief PLACE [--lang en|es] [--format html|pdf] [--section NAME ...] [-o PATH]
+    mobility site DIR [--city PLACE ...]
     mobility status
     mobility power (--sd SD | --base-rate P) (--effect E | --sample N) [--share-treated ...]
 
@@ -157,8 +158,16 @@ def run_brief(args) -> int:
     from orchestration.analysts.brief import write_brief
 
     target = write_brief(args.city, args.format, Path(args.output) if args.output else None,
-                         sections=args.section, on_step=progress)
+                         sections=args.section, on_step=progress, lang=args.lang)
     print(target)
+    return 0
+
+
+def run_site(args) -> int:
+    from orchestration.analysts.brief.site import write_site
+
+    written = write_site(Path(args.directory), args.city, on_step=progress)
+    print(f"{len(written)} pages in {Path(args.directory).resolve()}")
     return 0
 
 
@@ -186,11 +195,18 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=run_export)
 
     brief = commands.add_parser("brief", help="a city brief for leaders: one self-contained HTML file (or PDF)")
-    brief.add_argument("city", help="city name (e.g. Tulsa) or 7-digit place GEOID")
+    brief.add_argument("city", help="place name (e.g. Tulsa, 'Springfield, IL') or 7-digit place GEOID")
+    brief.add_argument("--lang", choices=["en", "es"], default="en", help="language of the brief")
     brief.add_argument("--format", choices=["html", "pdf"], default="html")
     brief.add_argument("--section", action="append", help="only this section (repeatable)")
     brief.add_argument("-o", "--output", help="file to write (default: ./brief_<city>.<format>)")
     brief.set_defaults(run=run_brief)
+
+    site = commands.add_parser("site", help="an offline static site: every registry city's brief (English and "
+                                           "Spanish), an index and a What works page")
+    site.add_argument("directory")
+    site.add_argument("--city", action="append", help="one more place (name or GEOID) beside the registry's cities")
+    site.set_defaults(run=run_site)
 
     status = commands.add_parser("status", help="publication, checks, freshness and pilot uploads")
     status.set_defaults(run=run_status)
