@@ -79,8 +79,10 @@ def test_a_query_past_its_timeout_is_stopped_in_one_line(built_warehouse):
 
 
 def test_ctrl_c_stops_a_query_in_one_line(built_warehouse, tmp_path):
+    # A test runner's worker may ignore SIGINT, and a child inherits that: the command gets it as a shell gives it.
     running = subprocess.Popen([MOBILITY, "sql", SLOW], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "TMPDIR": str(tmp_path)})
+                               env={**os.environ, "TMPDIR": str(tmp_path)},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # The query runs once its private spill folder exists.
     while not list(tmp_path.glob("mobility-sql-*")) and running.poll() is None:
         time.sleep(0.1)

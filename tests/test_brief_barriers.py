@@ -10,7 +10,7 @@ from orchestration.analysts.brief import render
 from test_brief import text_of
 
 MARTS = """
-create table marts.city_neighbourhood_conditions as
+create or replace table marts.city_neighbourhood_conditions as
 select * from (values
     ('2622000', 'Detroit', 'MI', '2014-2018', 'household_income_at_35_p25', 'Household income at 35', 'share_poverty',
      'Share of people in poverty', 287, -0.612, -0.680, -0.534, -0.41, 0.08, -0.57, -0.25, 6.2, true, 1),
@@ -24,18 +24,35 @@ select * from (values
      'Share of people in poverty', 287, -0.9, -0.95, -0.85, -0.41, 0.08, -0.57, -0.25, 6.2, true, 1)
 ) as t(city_geoid, city_name, state_abbr, acs_vintage, outcome, outcome_label, condition, condition_label,
        count_tracts, r, r_lb, r_ub, coef_std, coef_std_se, coef_std_lb, coef_std_ub, vif, is_collinear, rank_abs_r);
-create table marts.city_expected_mobility as
+create or replace table marts.city_expected_mobility as
 select '2622000' as city_geoid, 'Detroit' as city_name, 'MI' as state_abbr, 38.27 as observed, 41.9 as predicted,
        -3.63 as residual, 39.1 as prediction_lb, 44.7 as prediction_ub, 'worse_than_predicted' as verdict;
-create table marts.city_similar_places as
+create or replace table marts.city_similar_places as
 select '2622000' as city_geoid, rank as similar_rank, geoid as similar_geoid, name as similar_name,
        'OH' as similar_state_abbr, rank * 0.1 as distance, observed as similar_observed
 from (values (1, '3916000', 'Cleveland', 37.42), (2, '3977000', 'Toledo', 39.06)) as t(rank, geoid, name, observed);
 """
 
 
+def copy_of_published(tmp_path, sql: str):
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(published.path(), home / "mobility.duckdb")
+    con = duckdb.connect(str(home / "mobility.duckdb"))
+    con.execute(sql)
+    con.close()
+    return home
+
+
+def test_barriers_section_is_left_out_without_the_barrier_marts(built_warehouse, tmp_path, monkeypatch):
+    assert 'id="barriers"' in render("Detroit")[1]  # the published barrier marts
+    home = copy_of_published(tmp_path, "".join(f"drop table marts.{name};" for name in (
+        "city_neighbourhood_conditions", "city_expected_mobility", "city_similar_places", "place_mobility_conditions")))
+    monkeypatch.setenv("MOBILITY_HOME", str(home))
+    assert 'id="barriers"' not in render("Detroit")[1]
+
+
 def test_barriers_section_reads_the_barrier_marts(built_warehouse, tmp_path, monkeypatch):
-    assert 'id="barriers"' not in render("Detroit")[1]  # the published file has no barrier marts yet
     home = tmp_path / "home"
     home.mkdir()
     shutil.copy(published.path(), home / "mobility.duckdb")

@@ -23,5 +23,12 @@ def csv_columns(relation) -> str:
     lists and structs as DuckDB writes them, doubles with 15 significant digits. A double holds 15
     (DBL_DIG): every decimal value it can carry keeps its digits, and arithmetic noise such as
     0.05600000000000001 goes. Parquet files keep the doubles whole."""
-    return ", ".join(f"printf('%.15g', {identifier(name)}) as {identifier(name)}" if str(kind) == "DOUBLE"
-                     else identifier(name) for name, kind in zip(relation.columns, relation.types))
+    return ", ".join(csv_column(identifier(name), kind) for name, kind in zip(relation.columns, relation.types))
+
+
+def csv_column(column: str, kind) -> str:
+    if str(kind) == "DOUBLE":
+        return f"printf('%.15g', {column}) as {column}"
+    if kind.id in ("list", "array", "struct", "map"):  # as DuckDB's CSV writer renders them, not as Python would
+        return f"cast({column} as varchar) as {column}"
+    return column
