@@ -22,16 +22,19 @@ def raw_loads():
     do: files through DuckDB's reader with the declared select, tables that code of their own
     loads through that code, pilot tables from the archive the warm-up build filled."""
     from orchestration.files.bytes import utf8_readable
-    from orchestration.ingestion.loading import reader_sql
+    from orchestration.ingestion.loading import read_rds, reader_sql
     from orchestration.settings import source_dir
     from orchestration.pilots import assets as pilots
     from orchestration.sources import source_groups
 
     def from_file(spec):
         def load(con, scratch):
-            readable = utf8_readable(source_dir() / spec.path, scratch)
-            con.execute(f"create table raw.{spec.table} as select {spec.select} "
-                        f"from {reader_sql(spec, readable)} where {spec.where}")
+            if spec.reader == "rds":  # DuckDB has no reader for R data files: the loader's data frame
+                con.register("rds_frame", read_rds(source_dir() / spec.path))
+                relation = "rds_frame"
+            else:
+                relation = reader_sql(spec, utf8_readable(source_dir() / spec.path, scratch))
+            con.execute(f"create table raw.{spec.table} as select {spec.select} from {relation} where {spec.where}")
         return load
 
     def from_code(custom, config):

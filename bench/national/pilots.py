@@ -97,6 +97,8 @@ def days_in_month(months: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def generate_pilot(pilot: Pilot, size: int, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     model = synthetic.PILOTS[pilot.template]
     main = next(r["main_outcome"] for r in bundled_rows("pilots/programs.csv") if r["pilot_id"] == pilot.template)
+    windows = {r["outcome"]: (int(r["window_start_days"]), int(r["window_end_days"]))
+               for r in bundled_rows("pilots/outcome_definitions.csv") if r["pilot_id"] == pilot.template}
     ramp = np.minimum(1.0, (np.arange(MONTHS) + 1) / 4)
     enrolled = np.sort(days_in_month(START + rng.choice(MONTHS, size, p=ramp / ramp.sum()), rng))
     treated = (rng.random(size) < model["treated_share"]).astype(float)
@@ -122,9 +124,9 @@ def generate_pilot(pilot: Pilot, size: int, rng: np.random.Generator) -> dict[st
             counts = np.maximum((months_of(last_seen) - first).astype(int) + 1, 0)
             who, step = expand(counts)
             dates = days_in_month(first[who] + step, rng)
-        else:  # once, at its follow-up
+        else:  # once, inside its follow-up window
             who = np.arange(size)
-            dates = enrolled + spec["follow"] + rng.integers(0, 21, size)
+            dates = enrolled + rng.integers(windows[name][0], windows[name][1] + 1, size)
         keep = (dates <= last_seen[who]) & (rng.random(len(who)) >= MISSING)
         who, dates = who[keep], dates[keep]
         value, _ = synthetic._outcome(rng, spec, treated[who], baseline[who] if is_main else np.zeros(len(who)),
