@@ -124,7 +124,11 @@ reasons as (
         cast(round(100 * attrition_overall, 1) as {{ string_type() }}) as attrition_overall_text,
         cast(round(100 * attrition_differential, 1) as {{ string_type() }}) as attrition_differential_text,
         cast(round(abs(baseline_effect_size), 2) as {{ string_type() }}) as baseline_text,
-        cast(round(mde, case when primary_outcome_unit = 'yes/no' then 3 else 1 end) as {{ string_type() }}) as mde_text
+        -- Spark's round takes a literal scale: a share to 3 decimals, other units to 1.
+        case
+            when primary_outcome_unit = 'yes/no' then cast(round(mde, 3) as {{ string_type() }})
+            else cast(round(mde, 1) as {{ string_type() }})
+        end as mde_text
     from rated
 )
 
