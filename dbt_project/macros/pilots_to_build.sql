@@ -11,3 +11,10 @@
     where built.pilot_version is distinct from versions.pilot_version
     {%- endif %}
 {%- endmacro %}
+
+{# A pilot input's rows of the pilots to build, each with its pilot's pilot_version. #}
+{% macro pilot_rows_to_build(relation) -%}
+    select input_rows.*, pilots.pilot_version
+    from {{ relation }} as input_rows
+    inner join ({{ pilots_to_build() }}) as pilots using (pilot_id)
+{%- endmacro %}

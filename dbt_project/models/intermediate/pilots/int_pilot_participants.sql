@@ -1,13 +1,7 @@
 -- The current version of each participant: a later upload corrects an earlier one, and once a
 -- pilot has any real (non-synthetic) participant, its synthetic rows are left out.
-with pilots as (
-    {{ pilots_to_build() }}
-),
-
-participants as (
-    select participants.*, pilots.pilot_version
-    from {{ ref('stg_pilots__participants') }} as participants
-    inner join pilots using (pilot_id)
+with participants as (
+    {{ pilot_rows_to_build(ref('stg_pilots__participants')) }}
 ),
 
 pilots_with_real_data as (
