@@ -7,18 +7,8 @@ with estimates as (
     select * from {{ ref('int_pilot_effect_estimates') }}
 ),
 
-programs as (
-    select * from {{ ref('stg_pilots__programs') }}
-),
-
-definitions as (
-    select * from {{ ref('stg_pilots__outcome_definitions') }}
-),
-
 synthetic as (
-    select pilot_id, bool_or(is_synthetic) as is_synthetic
-    from {{ ref('int_pilot_participants') }}
-    group by pilot_id
+    {{ synthetic_pilots() }}
 ),
 
 unadjusted as (
@@ -84,8 +74,8 @@ combined as (
         ) as small_adjusted,
         coalesce(synthetic.is_synthetic, false) as is_synthetic
     from cells
-    inner join programs using (pilot_id)
-    inner join definitions using (pilot_id, outcome)
+    inner join {{ ref('stg_pilots__programs') }} as programs using (pilot_id)
+    inner join {{ ref('stg_pilots__outcome_definitions') }} as definitions using (pilot_id, outcome)
     left join unadjusted using (pilot_id, outcome, subgroup_type, subgroup)
     left join adjusted using (pilot_id, outcome, subgroup_type, subgroup)
     left join gain using (pilot_id, outcome, subgroup_type, subgroup)

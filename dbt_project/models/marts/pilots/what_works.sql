@@ -18,9 +18,7 @@ cities as (
 ),
 
 synthetic as (
-    select pilot_id, bool_or(is_synthetic) as is_synthetic
-    from {{ ref('int_pilot_participants') }}
-    group by pilot_id
+    {{ synthetic_pilots() }}
 ),
 
 -- Real uploads: the first one's date, and whether any recorded a primary outcome other than
