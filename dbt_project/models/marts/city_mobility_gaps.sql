@@ -35,11 +35,7 @@ gaps as (
         white.unit,
         white.source
     from white
-    inner join others
-        on others.city_geoid = white.city_geoid
-        and others.outcome = white.outcome
-        and others.gender = white.gender
-        and others.parent_pctile = white.parent_pctile
+    inner join others using (city_geoid, outcome, gender, parent_pctile)
 )
 
 select

@@ -46,11 +46,7 @@ gaps as (
         reference.value - comparison.value as gap,
         {{ combined_se('reference.se', 'comparison.se') }} as gap_se
     from reference
-    inner join comparison
-        on comparison.place_geoid = reference.place_geoid
-        and comparison.source = reference.source
-        and comparison.measure = reference.measure
-        and comparison.year = reference.year
+    inner join comparison using (place_geoid, source, measure, year)
 )
 
 select *, {{ gap_interval() }}
