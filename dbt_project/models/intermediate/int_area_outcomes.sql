@@ -1,6 +1,8 @@
 -- Tract outcomes rolled up to places (2010 tracts by centroid) and counties: weighted mean,
 -- propagated standard error, coverage, suppression and quality grade, in one place so that
 -- city and county marts follow the same rules.
+{# What one estimate is of: an area, and an outcome of a subgroup of children. #}
+{% set cell = ['area_type', 'area_geoid', 'outcome', 'race', 'gender', 'parent_pctile'] %}
 
 with place_tracts as (
     select 'place' as area_type, city_geoid as area_geoid, tract_geoid, population
@@ -36,12 +38,7 @@ contributing as (
 
 aggregated as (
     select
-        area_type,
-        area_geoid,
-        outcome,
-        race,
-        gender,
-        parent_pctile,
+        {{ cell | join(', ') }},
         sum(weight * estimate) / sum(weight) as estimate,
         -- Independent tract errors: se = sqrt(sum w^2 se^2) / sum w, only when every tract has one.
         case when count(se) = count(*) then sqrt(sum(weight * weight * se * se)) / sum(weight) end as se,
@@ -52,7 +49,7 @@ aggregated as (
         min(unit) as unit,
         min(source) as source
     from contributing
-    group by area_type, area_geoid, outcome, race, gender, parent_pctile
+    group by {{ cell | join(', ') }}
 ),
 
 graded as (
@@ -72,12 +69,7 @@ graded as (
 )
 
 select
-    area_type,
-    area_geoid,
-    outcome,
-    race,
-    gender,
-    parent_pctile,
+    {{ cell | join(', ') }},
     {{ published_estimate() }},
     count_children,
     population_covered,
