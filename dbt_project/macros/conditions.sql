@@ -80,11 +80,25 @@
     end
 {%- endmacro %}
 
-{# A column as a z-score (sample standard deviation) across the rows flagged `is_complete`;
-   null on the other rows. #}
-{% macro complete_case_zscore(column) -%}
+{# True where every one of the columns has a value: the rows a model of them can use. #}
+{% macro all_not_null(columns) -%}
+    {{ columns | join(' is not null and ') }} is not null
+{%- endmacro %}
+
+{# Each column as a z-score (sample standard deviation) across the rows flagged `is_complete`,
+   named <column>_z; null on the other rows. #}
+{% macro complete_case_zscores(columns) -%}
+    {%- for column in columns %}
     case when is_complete then
         ({{ column }} - avg(case when is_complete then {{ column }} end) over ())
             / stddev_samp(case when is_complete then {{ column }} end) over ()
-    end
+    end as {{ column }}_z{% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{# The z-scores (<column>_z) under the columns' own names: a model's rows, in standard deviations. #}
+{% macro zscores_as_columns(columns) -%}
+    {%- for column in columns %}
+    {{ column }}_z as {{ column }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
 {%- endmacro %}

@@ -37,16 +37,11 @@ flagged as (
         *,
         -- Weighted least squares weight: the inverse of the published sampling variance.
         case when observed_se > 0 then 1 / ({{ square('observed_se') }}) end as weight,
-        observed is not null and observed_se > 0
-        {%- for column in conditions %}
-            and {{ column }} is not null
-        {%- endfor %} as is_complete
+        observed is not null and observed_se > 0 and {{ all_not_null(conditions) }} as is_complete
     from counties
 )
 
 select
     *,
-    {%- for column in ['observed'] + conditions %}
-    {{ complete_case_zscore(column) }} as {{ column }}_z{% if not loop.last %},{% endif %}
-    {%- endfor %}
+    {{ complete_case_zscores(['observed'] + conditions) }}
 from flagged

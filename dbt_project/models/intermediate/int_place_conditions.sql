@@ -49,17 +49,12 @@ wide as (
 flagged as (
     select
         *,
-        observed is not null
-        {%- for column in conditions %}
-            and {{ column }} is not null
-        {%- endfor %} as is_complete
+        {{ all_not_null(['observed'] + conditions) }} as is_complete
     from wide
 )
 
 -- z-scores across the complete places: the sample of the model and of the similar-place search.
 select
     *,
-    {%- for column in ['observed'] + conditions %}
-    {{ complete_case_zscore(column) }} as {{ column }}_z{% if not loop.last %},{% endif %}
-    {%- endfor %}
+    {{ complete_case_zscores(['observed'] + conditions) }}
 from flagged

@@ -14,12 +14,7 @@ with places as (
 ),
 
 fit_rows as (
-    select
-        city_geoid,
-        observed,
-        {%- for column in columns %}
-        {{ column }}_z as {{ column }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
+    select city_geoid, observed, {{ zscores_as_columns(columns) }}
     from places
 ),
 

@@ -53,10 +53,7 @@ published_correlations as (
 -- of the condition.
 complete_{{ suffix }} as (
     select * from tracts
-    where acs_vintage = '{{ vintage }}'
-    {%- for column in modelled %}
-        and {{ column }} is not null
-    {%- endfor %}
+    where acs_vintage = '{{ vintage }}' and {{ all_not_null(modelled) }}
 ),
 
 standardised_{{ suffix }} as (

@@ -24,21 +24,12 @@ counties as (
 ),
 
 place_rows as (
-    select
-        observed_z as observed,
-        {%- for column in place_columns %}
-        {{ column }}_z as {{ column }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
+    select {{ zscores_as_columns(['observed'] + place_columns) }}
     from places
 ),
 
 county_rows as (
-    select
-        observed_z as observed,
-        weight,
-        {%- for column in county_columns %}
-        {{ column }}_z as {{ column }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
+    select weight, {{ zscores_as_columns(['observed'] + county_columns) }}
     from counties
 ),
 
