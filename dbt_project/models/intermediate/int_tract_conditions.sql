@@ -1,18 +1,6 @@
 -- ACS neighbourhood conditions of every 2010 tract, one row per tract x ACS 5-year release.
 -- Percentages become shares (0-1) like every other share in the warehouse. No margin of error
 -- is published for any of them.
-with release_2015 as (
-    select * from {{ ref('stg_tract_conditions__deprivation_2015acs') }}
-),
-
-release_2018 as (
-    select * from {{ ref('stg_tract_conditions__deprivation_2018acs') }}
-),
-
-economic_2018 as (
-    select * from {{ ref('stg_tract_conditions__economic_2018acs') }}
-)
-
 select
     tract_geoid,
     '2011-2015' as acs_vintage,
@@ -25,7 +13,7 @@ select
     pctl_income_50,
     cast(null as double) as mean_income_per_capita,
     deprivation_index
-from release_2015
+from {{ ref('stg_tract_conditions__deprivation_2015acs') }}
 union all
 select
     release_2018.tract_geoid,
@@ -39,5 +27,6 @@ select
     release_2018.pctl_income_50,
     economic_2018.mean_income_per_capita,
     release_2018.deprivation_index
-from release_2018
-left join economic_2018 on economic_2018.tract_geoid = release_2018.tract_geoid
+from {{ ref('stg_tract_conditions__deprivation_2018acs') }} as release_2018
+left join {{ ref('stg_tract_conditions__economic_2018acs') }} as economic_2018
+    on economic_2018.tract_geoid = release_2018.tract_geoid

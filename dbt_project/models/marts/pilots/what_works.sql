@@ -5,14 +5,6 @@ with programs as (
     select * from {{ ref('stg_pilots__programs') }}
 ),
 
-definitions as (
-    select * from {{ ref('stg_pilots__outcome_definitions') }}
-),
-
-evidence as (
-    select * from {{ ref('int_pilot_evidence') }}
-),
-
 cities as (
     select city_geoid, city_name from {{ ref('dim_city') }}
 ),
@@ -82,9 +74,9 @@ pilots as (
         evidence.tot_se,
         coalesce(synthetic.is_synthetic, false) as is_synthetic
     from programs
-    left join definitions
+    left join {{ ref('stg_pilots__outcome_definitions') }} as definitions
         on definitions.pilot_id = programs.pilot_id and definitions.outcome = programs.main_outcome
-    left join evidence
+    left join {{ ref('int_pilot_evidence') }} as evidence
         on evidence.pilot_id = programs.pilot_id and evidence.outcome = programs.main_outcome
     left join real_uploads on real_uploads.pilot_id = programs.pilot_id
     left join synthetic on synthetic.pilot_id = programs.pilot_id
