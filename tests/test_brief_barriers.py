@@ -53,12 +53,7 @@ def test_barriers_section_is_left_out_without_the_barrier_marts(built_warehouse,
 
 
 def test_barriers_section_reads_the_barrier_marts(built_warehouse, tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(published.path(), home / "mobility.duckdb")
-    con = duckdb.connect(str(home / "mobility.duckdb"))
-    con.execute(MARTS)
-    con.close()
+    home = copy_of_published(tmp_path, MARTS)
     monkeypatch.setenv("MOBILITY_HOME", str(home))
     shown = text_of(render("Detroit", ["barriers"])[1])
     # The three strongest of the latest vintage, in order, with their Fisher-z intervals.
