@@ -1,7 +1,8 @@
 """Pilot evidence on the built warehouse, against reference implementations: the ANCOVA and its
 robust standard errors against statsmodels on every bundled pilot's analytic sample, attrition
 and baseline equivalence recomputed from the participants, q-values against statsmodels'
-Benjamini-Hochberg, the subgroup test against scipy's chi-square, and the WWC ratings against
+Benjamini-Hochberg, the subgroup test against scipy's chi-square, the home-tract opportunity
+subgroups against quintiles recomputed from the tract estimates, and the WWC ratings against
 what the synthetic data's manifest says each pilot should get."""
 
 import json
@@ -67,6 +68,43 @@ def test_ancova_and_its_robust_se_equal_statsmodels_on_every_pilot(samples, esti
     assert set(samples.pilot_id) == {p["pilot_id"] for p in MANIFEST["pilots"]}
     assert len(checked) == len(MANIFEST["pilots"]) - 1  # all but Racine, which has no baseline
     assert any(e["se_type"] == "cluster" for _, e in estimates.iterrows()), "no bundled pilot is clustered"
+
+
+def ntile(count: int, buckets: int) -> np.ndarray:
+    """SQL's ntile: the first count % buckets groups hold one row more."""
+    sizes = [count // buckets + (1 if i < count % buckets else 0) for i in range(buckets)]
+    return np.repeat(np.arange(1, buckets + 1), sizes)
+
+
+def test_home_tract_opportunity_subgroups_equal_statsmodels_on_quintiles_recomputed(warehouse_sql):
+    """Whom a pilot helps: each participant's home tract placed in its city's quintiles on the
+    Atlas outcome, recomputed here from the tract estimates, then ANCOVA per quintile."""
+    tracts = warehouse_sql.execute("""
+        select city_geoid, tract_geoid, estimate from marts.tract_opportunity
+        where outcome = 'income_rank_p25' and race = 'pooled' and gender = 'pooled' and estimate is not null
+        order by city_geoid, estimate, tract_geoid""").df()
+    tracts["quintile"] = np.concatenate([ntile(len(group), 5) for _, group in tracts.groupby("city_geoid", sort=True)])
+    people = warehouse_sql.execute("""
+        select pilot_id, city_geoid, home_tract_geoid as tract_geoid, treated, baseline_value, outcome_value, cluster_id
+        from intermediate.int_pilot_participant_outcomes
+        where is_main_outcome and is_due and outcome_value is not null and baseline_value is not null
+          and design <> 'pre_post'""").df()
+    people = people.merge(tracts[["city_geoid", "tract_geoid", "quintile"]], on=["city_geoid", "tract_geoid"])
+    ours = warehouse_sql.execute("""
+        select pilot_id, subgroup, count_treatment, count_comparison, estimate, estimate_se
+        from intermediate.int_pilot_effect_estimates e
+        where subgroup_type = 'home_opportunity_quintile' and estimate_type = 'ancova'
+          and outcome = (select main_outcome from staging.stg_pilots__programs p where p.pilot_id = e.pilot_id)
+        """).df().set_index(["pilot_id", "subgroup"])
+    checked = 0
+    for (pilot, quintile), rows in people.groupby(["pilot_id", "quintile"]):
+        row = ours.loc[(pilot, f"q{quintile}")]
+        assert (row.count_treatment, row.count_comparison) == ((rows.treated == 1).sum(), (rows.treated == 0).sum())
+        fit = reference_fit(rows, rows.outcome_value, ["treated", "baseline_value"])
+        assert row.estimate == pytest.approx(fit.params[1], abs=1e-6)
+        assert row.estimate_se == pytest.approx(fit.bse[1], abs=1e-6)
+        checked += 1
+    assert checked == 5 * (len(MANIFEST["pilots"]) - 2)  # all but Racine (no baseline) and Lansing (pre-post)
 
 
 def test_ratings_are_those_the_synthetic_manifest_expects(warehouse_sql):

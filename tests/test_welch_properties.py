@@ -44,8 +44,9 @@ def estimates(con, design: str, treatment: list[tuple], comparison: list[tuple])
     pairs = [("treatment", v, b) for v, b in treatment] + [("comparison", v, b) for v, b in comparison]
     con.execute("create or replace table int_pilot_participant_outcomes as select 'p' as pilot_id, ? as design, "
                 "'o' as outcome, arm, cast(arm = 'treatment' as double) as treated, 'black' as race_ethnicity, "
-                "'female' as gender, '25_34' as age_band, null::varchar as cluster_id, true as is_due, "
-                "0.0::double as took_up, baseline_value, outcome_value from (select unnest(?::varchar[]) as arm, "
+                "'female' as gender, '25_34' as age_band, 1 as home_opportunity_quintile, null::varchar as cluster_id, "
+                "true as is_due, 0.0::double as took_up, baseline_value, outcome_value "
+                "from (select unnest(?::varchar[]) as arm, "
                 "unnest(?::double[]) as baseline_value, unnest(?::double[]) as outcome_value)",
                 [design, [a for a, _, _ in pairs], [b for _, _, b in pairs], [v for _, v, _ in pairs]])
     found = con.execute(f"select estimate_type, estimate, estimate_se, estimate_df, estimate_lb, estimate_ub, p_value "

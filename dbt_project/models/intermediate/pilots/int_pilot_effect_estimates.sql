@@ -28,6 +28,10 @@ subgroups as (
     select *, 'gender', gender from measured
     union all
     select *, 'age_band', age_band from measured
+    union all
+    select *, 'home_opportunity_quintile', 'q' || cast(home_opportunity_quintile as {{ string_type() }})
+    from measured
+    where home_opportunity_quintile is not null
 ),
 
 clustered_pilots as (

@@ -30,6 +30,14 @@ extract_dates as (
     select pilot_id, max(outcome_date) as extract_date from outcomes group by pilot_id
 ),
 
+-- The quintile of the participant's home tract within the pilot's city on the Opportunity Atlas
+-- outcome named by var pilot_opportunity_outcome (all races and genders): whom the pilot helps.
+home_opportunity as (
+    select city_geoid, tract_geoid as home_tract_geoid, quintile_in_city as home_opportunity_quintile
+    from {{ ref('tract_opportunity') }}
+    where outcome = '{{ var("pilot_opportunity_outcome") }}' and race = 'pooled' and gender = 'pooled'
+),
+
 served as (
     select distinct pilot_id, participant_key
     from {{ ref('int_pilot_services') }}
@@ -76,6 +84,7 @@ select
     participants.gender,
     participants.age_band,
     participants.home_tract_geoid,
+    home_opportunity.home_opportunity_quintile,
     participants.cluster_id,
     definitions.outcome,
     definitions.outcome = programs.main_outcome as is_main_outcome,
@@ -93,6 +102,9 @@ from participants
 inner join programs using (pilot_id)
 inner join definitions using (pilot_id)
 left join extract_dates using (pilot_id)
+left join home_opportunity
+    on home_opportunity.city_geoid = participants.city_geoid
+    and home_opportunity.home_tract_geoid = participants.home_tract_geoid
 left join served
     on served.pilot_id = participants.pilot_id
     and served.participant_key = participants.participant_key
