@@ -61,37 +61,31 @@ samples as (
     where design = 'pre_post' and baseline_value is not null
 ),
 
-ancova_rows as (
-    select * from samples where estimate_type = 'ancova'
+-- Each fit on its own rows: ANCOVA on the treatment indicator and the baseline, the plain
+-- difference and the gain score on the indicator alone; cluster-robust standard errors for the
+-- pilots that assigned groups, HC2 for the others. Each row goes through one fit only.
+{%- set fits = [
+    ('ancova', ['treated', 'baseline_value'], "estimate_type = 'ancova'"),
+    ('simple', ['treated'], "estimate_type in ('difference_in_means', 'gain_score')"),
+] %}
+{%- for name, x, rows in fits %}
+{%- for clustered in [false, true] %}
+{%- set fit = name ~ ('_clustered' if clustered else '_robust') %}
+
+{{ fit }}_rows as (
+    select * from samples
+    where {{ rows }} and pilot_id {{ '' if clustered else 'not ' }}in (select pilot_id from clustered_pilots)
 ),
 
-simple_rows as (
-    select * from samples where estimate_type in ('difference_in_means', 'gain_score')
-),
-
-ancova_robust as (
-    {{ ols_coefficients('ancova_rows', y='y', x=['treated', 'baseline_value'],
-                        group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'], cov_type='HC2') }}
-),
-
-ancova_clustered as (
-    {{ ols_coefficients('ancova_rows', y='y', x=['treated', 'baseline_value'],
+{{ fit }} as (
+    {{ ols_coefficients(fit ~ '_rows', y='y', x=x,
                         group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'],
-                        cov_type='cluster', cluster='cluster_id') }}
+                        cov_type='cluster' if clustered else 'HC2', cluster='cluster_id' if clustered else none) }}
 ),
+{%- endfor %}
+{%- endfor %}
 
-simple_robust as (
-    {{ ols_coefficients('simple_rows', y='y', x=['treated'],
-                        group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'], cov_type='HC2') }}
-),
-
-simple_clustered as (
-    {{ ols_coefficients('simple_rows', y='y', x=['treated'],
-                        group_by=['pilot_id', 'outcome', 'subgroup_type', 'subgroup', 'estimate_type'],
-                        cov_type='cluster', cluster='cluster_id') }}
-),
-
--- The treatment coefficient of each fit: cluster-robust for pilots that assigned groups, HC2 otherwise.
+-- The treatment coefficient of each fit.
 regressions as (
     {% for fit, clustered in [('ancova_robust', false), ('simple_robust', false),
                               ('ancova_clustered', true), ('simple_clustered', true)] %}
@@ -101,7 +95,7 @@ regressions as (
         '{{ 'cluster' if clustered else 'HC2' }}' as se_type,
         {{ 'count_clusters' if clustered else 'cast(null as bigint)' }} as count_clusters
     from {{ fit }}
-    where term = 'treated' and pilot_id {{ '' if clustered else 'not ' }}in (select pilot_id from clustered_pilots)
+    where term = 'treated'
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
