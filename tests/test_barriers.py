@@ -80,7 +80,7 @@ def test_detroit_poverty_r_reproduces_from_the_raw_files_with_the_documented_que
         where city_geoid = ? and acs_vintage = '2014-2018' and outcome = 'household_income_at_35_p25'
           and condition = 'share_poverty'
     """, [DETROIT]).fetchone()
-    assert (r, count_tracts) == (pytest.approx(reader["r"], abs=1e-12), reader["n"])
+    assert (r, count_tracts) == (pytest.approx(reader["r"], abs=5e-11), reader["n"])  # published to 10 decimals
     half = 1.96 / math.sqrt(count_tracts - 3)
     assert (r_lb, r_ub) == pytest.approx((math.tanh(math.atanh(r) - half), math.tanh(math.atanh(r) + half)))
 

@@ -41,7 +41,9 @@ published_correlations as (
         outcome,
         condition,
         count_tracts,
-        case when count_tracts >= {{ var('min_correlation_tracts') }} and not isnan(r) then r end as r
+        -- To 10 decimals: DuckDB sums the unpivoted rows in parallel, in an order that moves the
+        -- last bits of r from run to run; rounded, every build publishes the same r and bounds.
+        case when count_tracts >= {{ var('min_correlation_tracts') }} and not isnan(r) then round(r, 10) end as r
     from correlations
 ),
 {% for vintage in vintages %}
