@@ -2,7 +2,10 @@
 with source as (select * from {{ source('pilots', 'pilot_outcomes') }}),
 
 renamed as (
-    select {{ star_except_rename(source('pilots', 'pilot_outcomes'), ['source_file'], {'value': 'outcome_value'}) }} from source
+    select
+        {{ star_except_rename(source('pilots', 'pilot_outcomes'), ['source_file', 'participant_key'], {'value': 'outcome_value'}) }},
+        {{ compact_key('participant_key') }} as participant_key
+    from source
 )
 
 select * from renamed

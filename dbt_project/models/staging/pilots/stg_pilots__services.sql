@@ -2,7 +2,8 @@
 with source as (select * from {{ source('pilots', 'pilot_services') }}),
 
 renamed as (
-    select {{ star_except(['source_file']) }} from source
+    select {{ star_except(['source_file', 'participant_key']) }}, {{ compact_key('participant_key') }} as participant_key
+    from source
 )
 
 select * from renamed
