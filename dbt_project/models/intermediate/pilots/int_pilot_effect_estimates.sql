@@ -11,16 +11,17 @@
 --   standard error s/sqrt(n), n - 1 degrees of freedom.
 -- Intervals and p-values use Student's t with the residual degrees of freedom (clusters - 1
 -- when clustered); see the student_t macros. Binary outcomes are linear probability models.
+-- The samples are read by five queries, each for its own rows: not materialized (see the macro).
 with pilots as (
     {{ pilots_to_build() }}
 ),
 
-measured as (
+measured as {{ not_materialized() }} (
     select * from {{ ref('int_pilot_participant_outcomes') }}
     where is_due and outcome_value is not null and pilot_id in (select pilot_id from pilots)
 ),
 
-subgroups as (
+subgroups as {{ not_materialized() }} (
     select *, 'all' as subgroup_type, 'all' as subgroup from measured
     union all
     select *, 'race_ethnicity', race_ethnicity from measured
@@ -39,7 +40,7 @@ clustered_pilots as (
 ),
 
 -- Each estimate's sample and outcome: y is regressed on the treatment indicator (and the baseline).
-samples as (
+samples as {{ not_materialized() }} (
     select pilot_id, outcome, subgroup_type, subgroup, 'ancova' as estimate_type, arm, treated, cluster_id,
         outcome_value as y, outcome_value, baseline_value, took_up
     from subgroups
