@@ -1,8 +1,7 @@
 {# A CTE that DuckDB inlines into each query that reads it instead of materializing it once:
    `name as {{ not_materialized() }} (...)`. For a large CTE read by several filtered queries,
-   each reading only its part is cheaper than holding the whole (int_pilot_effect_estimates:
-   44 s against 36 s alone at national scale, 56 s against 35 s with 500 MB). Spark plans
-   CTEs itself and has no such hint. #}
+   each reading only its part is cheaper than holding the whole (docs/performance.md, 6 December).
+   Spark plans CTEs itself and has no such hint. #}
 {% macro not_materialized() -%}
     {{ adapter.dispatch('not_materialized', 'mobility')() }}
 {%- endmacro %}
