@@ -53,6 +53,13 @@ def duckdb_config() -> dict[str, str]:
     return {"memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DUCKDB_MEMORY_LIMIT)}
 
 
+# How many models dbt builds at once. Unset, the DuckDB build takes the profile's two, or one when
+# its raw tables hold more rows than this: each large model's query then already keeps every core
+# busy, and two at once share one memory limit and spill (docs/performance.md, 6 December).
+DBT_THREADS_ENV = "MOBILITY_DBT_THREADS"
+DBT_ONE_MODEL_AT_A_TIME_ROWS = 10_000_000
+
+
 # The executor of every job (orchestration/runs/jobs.py): `in_process`, the default, or `k8s`, one
 # Kubernetes pod per step (docs/scaling.md).
 EXECUTOR_ENV = "MOBILITY_EXECUTOR"

@@ -34,3 +34,36 @@ def test_failing_dbt_test_skips_children_and_fails_the_step(built_warehouse, tmp
     assert "marts/dim_city" in materialized  # not downstream of the failed test
     failed_checks = [c.check_name for c in result.get_asset_check_evaluations() if not c.passed]
     assert failed_checks == ["unique_combination_of_columns_int_tract_city_tract_geoid__tract_vintage"]
+
+
+def raw_rows(home, rows: int) -> None:
+    con = duckdb.connect(str(home / "build.duckdb"))
+    con.execute("create schema raw")
+    con.execute(f"create table raw.big as select range as id from range({rows})")
+    con.execute("create table main.other as select range as id from range(100)")  # not raw: not counted
+    con.close()
+
+
+def test_dbt_builds_one_model_at_a_time_when_the_raw_tables_are_large(tmp_path, monkeypatch):
+    from orchestration import settings
+    from orchestration.engines.engine import by_name
+
+    monkeypatch.setenv("MOBILITY_HOME", str(tmp_path))
+    monkeypatch.delenv(settings.DBT_THREADS_ENV, raising=False)
+    monkeypatch.setattr(settings, "DBT_ONE_MODEL_AT_A_TIME_ROWS", 50)
+    raw_rows(tmp_path, 51)
+    assert by_name("duckdb").dbt_threads() == 1
+    assert by_name("spark").dbt_threads() is None  # Spark's concurrency is the profile's
+    monkeypatch.setenv(settings.DBT_THREADS_ENV, "2")  # the operator's choice wins
+    assert by_name("duckdb").dbt_threads() is None
+
+
+def test_dbt_keeps_the_profiles_threads_for_small_raw_tables(tmp_path, monkeypatch):
+    from orchestration import settings
+    from orchestration.engines.engine import by_name
+
+    monkeypatch.setenv("MOBILITY_HOME", str(tmp_path))
+    monkeypatch.delenv(settings.DBT_THREADS_ENV, raising=False)
+    monkeypatch.setattr(settings, "DBT_ONE_MODEL_AT_A_TIME_ROWS", 50)
+    raw_rows(tmp_path, 50)
+    assert by_name("duckdb").dbt_threads() is None

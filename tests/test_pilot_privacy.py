@@ -126,3 +126,20 @@ def test_the_receipt_names_what_was_dropped(home_with_upload: Path):
     assert not list((home_with_upload / "landing" / "pilots" / CITY).glob("*.csv"))
     archived = b"".join(p.read_bytes() for p in (home_with_upload / "archive" / "pilots" / CITY).iterdir())
     assert FIRST.encode() not in archived and b"TULSA-REAL-0001" not in archived
+
+
+@pytest.mark.parametrize("table", ["pilot_participants", "pilot_services", "pilot_outcomes"])
+def test_raw_checks_refuse_a_participant_key_that_is_not_a_hex_digest(table):
+    from orchestration import settings
+    from orchestration.quality.suites import load_suites
+
+    suite = next(s for s in load_suites(settings.EXPECTATIONS_DIR) if (s.schema, s.table) == ("raw", table))
+    rule = next(r for r in suite.rules if r.rule.startswith("participant_key is a 64-character"))
+    keys = {"a" * 64: True, "0123456789abcdef" * 4: True, "A" * 64: False, "g" + "a" * 63: False,
+            "a" * 63: False, "a" * 65: False, "é" + "a" * 63: False, "a" * 63 + " ": False, "TULSA-REAL-0001": False}
+    con = duckdb.connect()
+    con.execute("create table batch (participant_key varchar)")
+    con.executemany("insert into batch values (?)", [[k] for k in keys])
+    query = rule.kwargs["unexpected_rows_query"].replace("{batch}", "batch")
+    refused = {k for (k,) in con.execute(f"select participant_key from ({query})").fetchall()}
+    assert refused == {k for k, valid in keys.items() if not valid}

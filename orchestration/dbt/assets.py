@@ -117,6 +117,10 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
             finished.append(msg_to_dict(msg))
 
     builder = engine.current()
+    threads = builder.dbt_threads()
+    if threads:
+        context.log.info(f"dbt builds {threads} model(s) at a time: the raw tables are large")
+        args += ["--threads", str(threads)]
     builder.before_dbt(context.log.info)
     try:
         result = dbtRunner(callbacks=[on_event]).invoke(args)

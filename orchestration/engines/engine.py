@@ -8,6 +8,7 @@ build file holds them whatever engine builds the models (`for_schema`).
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable
@@ -44,6 +45,19 @@ class Engine:
         import sys
 
         sys.modules.setdefault("pyspark", None)  # `import pyspark` now raises ImportError
+
+    def dbt_threads(self) -> int | None:
+        """How many models dbt builds at once; None: the profile's (MOBILITY_DBT_THREADS, else 2).
+        One when the raw tables are large (settings.DBT_ONE_MODEL_AT_A_TIME_ROWS) and the operator
+        chose nothing."""
+        if os.environ.get(settings.DBT_THREADS_ENV):
+            return None
+        from orchestration.engines.build_file import default_warehouse
+
+        with default_warehouse().connect() as con:
+            (rows,) = con.execute("select coalesce(sum(estimated_size), 0) from duckdb_tables() "
+                              "where schema_name = 'raw'").fetchone()
+        return 1 if rows > settings.DBT_ONE_MODEL_AT_A_TIME_ROWS else None
 
     def before_dbt(self, log: Callable[[str], None]) -> None:
         """Make the raw tables readable by dbt on this engine."""
@@ -91,6 +105,9 @@ class SparkEngine(Engine):
 
     def prepare_check_process(self) -> None:
         pass
+
+    def dbt_threads(self) -> int | None:
+        return None
 
     def before_dbt(self, log: Callable[[str], None]) -> None:
         import time
