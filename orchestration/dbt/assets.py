@@ -119,7 +119,8 @@ def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     builder = engine.current()
     threads = builder.dbt_threads()
     if threads:
-        context.log.info(f"dbt builds {threads} model(s) at a time: the raw tables are large")
+        context.log.info(f"dbt builds {threads} model(s) at a time: the raw tables hold over "
+                         f"{settings.DBT_ONE_MODEL_AT_A_TIME_ROWS:,} rows ({settings.DBT_THREADS_ENV} overrides)")
         args += ["--threads", str(threads)]
     builder.before_dbt(context.log.info)
     try:

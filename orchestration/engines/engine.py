@@ -56,7 +56,7 @@ class Engine:
 
         with default_warehouse().connect() as con:
             (rows,) = con.execute("select coalesce(sum(estimated_size), 0) from duckdb_tables() "
-                              "where schema_name = 'raw'").fetchone()
+                                  "where schema_name = 'raw'").fetchone()
         return 1 if rows > settings.DBT_ONE_MODEL_AT_A_TIME_ROWS else None
 
     def before_dbt(self, log: Callable[[str], None]) -> None:
