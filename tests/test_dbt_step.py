@@ -4,6 +4,7 @@ fails the step naming the test, and every model that did build is recorded."""
 import shutil
 
 import duckdb
+import pytest
 from dagster import DagsterInstance, materialize
 
 from orchestration.dbt.assets import dbt_model_assets
@@ -36,34 +37,26 @@ def test_failing_dbt_test_skips_children_and_fails_the_step(built_warehouse, tmp
     assert failed_checks == ["unique_combination_of_columns_int_tract_city_tract_geoid__tract_vintage"]
 
 
-def raw_rows(home, rows: int) -> None:
-    con = duckdb.connect(str(home / "build.duckdb"))
+
+@pytest.mark.parametrize("engine, raw_rows, operator, threads", [
+    ("duckdb", 51, None, 1),  # over the threshold: one model at a time
+    ("duckdb", 50, None, None),  # not over it: the profile's
+    ("duckdb", 51, "2", None),  # the operator's MOBILITY_DBT_THREADS wins
+    ("spark", 51, None, None),  # Spark's concurrency is the profile's
+])
+def test_dbt_builds_one_model_at_a_time_only_when_the_raw_tables_are_large(engine, raw_rows, operator, threads,
+                                                                          tmp_path, monkeypatch):
+    from orchestration import settings
+    from orchestration.engines.engine import by_name
+
+    monkeypatch.setenv("MOBILITY_HOME", str(tmp_path))
+    monkeypatch.delenv(settings.DBT_THREADS_ENV, raising=False)
+    if operator:
+        monkeypatch.setenv(settings.DBT_THREADS_ENV, operator)
+    monkeypatch.setattr(settings, "DBT_ONE_MODEL_AT_A_TIME_ROWS", 50)
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
     con.execute("create schema raw")
-    con.execute(f"create table raw.big as select range as id from range({rows})")
+    con.execute(f"create table raw.big as select range as id from range({raw_rows})")
     con.execute("create table main.other as select range as id from range(100)")  # not raw: not counted
     con.close()
-
-
-def test_dbt_builds_one_model_at_a_time_when_the_raw_tables_are_large(tmp_path, monkeypatch):
-    from orchestration import settings
-    from orchestration.engines.engine import by_name
-
-    monkeypatch.setenv("MOBILITY_HOME", str(tmp_path))
-    monkeypatch.delenv(settings.DBT_THREADS_ENV, raising=False)
-    monkeypatch.setattr(settings, "DBT_ONE_MODEL_AT_A_TIME_ROWS", 50)
-    raw_rows(tmp_path, 51)
-    assert by_name("duckdb").dbt_threads() == 1
-    assert by_name("spark").dbt_threads() is None  # Spark's concurrency is the profile's
-    monkeypatch.setenv(settings.DBT_THREADS_ENV, "2")  # the operator's choice wins
-    assert by_name("duckdb").dbt_threads() is None
-
-
-def test_dbt_keeps_the_profiles_threads_for_small_raw_tables(tmp_path, monkeypatch):
-    from orchestration import settings
-    from orchestration.engines.engine import by_name
-
-    monkeypatch.setenv("MOBILITY_HOME", str(tmp_path))
-    monkeypatch.delenv(settings.DBT_THREADS_ENV, raising=False)
-    monkeypatch.setattr(settings, "DBT_ONE_MODEL_AT_A_TIME_ROWS", 50)
-    raw_rows(tmp_path, 50)
-    assert by_name("duckdb").dbt_threads() is None
+    assert by_name(engine).dbt_threads() == threads

@@ -150,6 +150,6 @@ def report(scale, builds, floors, refreshes, first, latencies, points, count_mod
 
     checks_share = shown.get(CHECKS, 0.0) / build_s
     worst = max(ms for _, ms, _ in latencies)
-    print(f"scale={scale} build_s={build_s:.1f} floor_s={floor_s:.1f} ratio={build_s / floor_s:.1f} "
+    print(f"scale={scale} build_s={build_s:.1f} floor_s={floor_s:.1f} ratio={build_s / floor_s:.2f} "
           f"checks_share={checks_share:.2f} incremental_share={refresh['build'] / build_s:.2f} "
           f"peak_rss_mib={peak:.0f} query_ms={worst:.1f}")

@@ -124,30 +124,13 @@ def _validate_group(suites: list[Suite], home: Path) -> list[tuple[SuiteRun, int
     return [(replace(run, result=None), baseline) for run, baseline in runs]
 
 
-# A suite's seconds in a check process, roughly: GX's time per suite and per expectation, and
-# DuckDB's per million rows of its table (fitted to the national build's 71 suites).
-SECONDS_PER_SUITE, SECONDS_PER_RULE, SECONDS_PER_MILLION_ROWS = 0.14, 0.017, 0.34
-
-
-def balanced_groups(suites: list[Suite], rows: list[int | None], count: int) -> list[list[Suite]]:
-    """`count` groups of about equal estimated time (largest first, each to the lightest group):
-    by expectations alone, one process got the large pilot tables and finished long after the other."""
-    cost = [SECONDS_PER_SUITE + SECONDS_PER_RULE * len(s.rules) + SECONDS_PER_MILLION_ROWS * (n or 0) / 1e6
-            for s, n in zip(suites, rows)]
-    groups: list[list[Suite]] = [[] for _ in range(min(count, len(suites)))]
-    load = [0.0] * len(groups)
-    for index in sorted(range(len(suites)), key=lambda i: -cost[i]):
-        lightest = load.index(min(load))
-        groups[lightest].append(suites[index])
-        load[lightest] += cost[index]
-    return groups
-
-
 def run_suites(suites: list[Suite], home: Path) -> Iterator[tuple[SuiteRun, int | None]]:
     """Validate in the worker processes (GX is never imported by the run's own process), one
-    group per worker, balanced by the rows each table had at the last publish."""
-    rows = published_row_counts(home, [suite.asset_path for suite in suites])
-    futures = [workers().submit(_validate_group, group, home) for group in balanced_groups(suites, rows, WORKERS)]
+    group per worker, balanced by number of expectations."""
+    groups: list[list[Suite]] = [[] for _ in range(min(WORKERS, len(suites)))]
+    for suite in sorted(suites, key=lambda s: -len(s.rules)):
+        min(groups, key=lambda g: sum(len(s.rules) for s in g)).append(suite)
+    futures = [workers().submit(_validate_group, group, home) for group in groups]
     for future in futures:
         yield from future.result()
 
