@@ -157,5 +157,5 @@ def test_raw_checks_refuse_a_participant_key_that_is_not_a_hex_digest():
 @pytest.mark.parametrize(("table", "rule"), [("pilot_services", "every service belongs"),
                                              ("pilot_outcomes", "every measurement belongs")])
 def test_services_and_outcomes_refuse_a_key_that_is_not_a_participants(table, rule):
-    """Their keys are checked as digests through the participants' (one scan of the largest tables fewer)."""
+    """Their keys must be participants' keys, which the participants' own rule checks as digests."""
     assert refused_keys(table, rule) == {k for k, valid in KEYS.items() if not valid}
