@@ -37,7 +37,6 @@ def test_failing_dbt_test_skips_children_and_fails_the_step(built_warehouse, tmp
     assert failed_checks == ["unique_combination_of_columns_int_tract_city_tract_geoid__tract_vintage"]
 
 
-
 @pytest.mark.parametrize("engine, raw_rows, operator, threads", [
     ("duckdb", 51, None, 1),  # over the threshold: one model at a time
     ("duckdb", 50, None, None),  # not over it: the profile's

@@ -128,34 +128,26 @@ def test_the_receipt_names_what_was_dropped(home_with_upload: Path):
     assert FIRST.encode() not in archived and b"TULSA-REAL-0001" not in archived
 
 
-KEYS = {"a" * 64: True, "0123456789abcdef" * 4: True, "A" * 64: False, "g" + "a" * 63: False, "a" * 63: False,
-        "a" * 65: False, "é" + "a" * 63: False, "a" * 63 + " ": False, "TULSA-REAL-0001": False}
-
-
-def refused_keys(table: str, rule_starts: str) -> set[str]:
-    """The keys of KEYS that `table`'s declared rule refuses, with the valid ones as the participants."""
+@pytest.mark.parametrize(("table", "rule_starts"), [
+    ("pilot_participants", "participant_key is a 64-character"),
+    # Services and outcomes: their keys must be participants' keys, which the rule above checks.
+    ("pilot_services", "every service belongs"),
+    ("pilot_outcomes", "every measurement belongs"),
+])
+def test_raw_checks_refuse_a_participant_key_that_is_not_a_hex_digest(table, rule_starts):
     from orchestration import settings
     from orchestration.quality.suites import load_suites
 
     suite = next(s for s in load_suites(settings.EXPECTATIONS_DIR) if (s.schema, s.table) == ("raw", table))
     rule = next(r for r in suite.rules if r.rule.startswith(rule_starts))
+    keys = {"a" * 64: True, "0123456789abcdef" * 4: True, "A" * 64: False, "g" + "a" * 63: False,
+            "a" * 63: False, "a" * 65: False, "é" + "a" * 63: False, "a" * 63 + " ": False, "TULSA-REAL-0001": False}
     con = duckdb.connect()
-    con.execute("create schema raw")
+    con.execute("create schema raw")  # the participants hold the valid keys
     con.execute("create table raw.pilot_participants (pilot_id varchar, participant_key varchar)")
-    con.executemany("insert into raw.pilot_participants values ('p', ?)", [[k] for k, valid in KEYS.items() if valid])
+    con.executemany("insert into raw.pilot_participants values ('p', ?)", [[k] for k, valid in keys.items() if valid])
     con.execute("create table batch (pilot_id varchar, participant_key varchar)")
-    con.executemany("insert into batch values ('p', ?)", [[k] for k in KEYS])
+    con.executemany("insert into batch values ('p', ?)", [[k] for k in keys])
     query = rule.kwargs["unexpected_rows_query"].format(batch="batch")  # GX's query format
-    return {k for (k,) in con.execute(f"select participant_key from ({query})").fetchall()}
-
-
-def test_raw_checks_refuse_a_participant_key_that_is_not_a_hex_digest():
-    assert refused_keys("pilot_participants", "participant_key is a 64-character") == {
-        k for k, valid in KEYS.items() if not valid}
-
-
-@pytest.mark.parametrize(("table", "rule"), [("pilot_services", "every service belongs"),
-                                             ("pilot_outcomes", "every measurement belongs")])
-def test_services_and_outcomes_refuse_a_key_that_is_not_a_participants(table, rule):
-    """Their keys must be participants' keys, which the participants' own rule checks as digests."""
-    assert refused_keys(table, rule) == {k for k, valid in KEYS.items() if not valid}
+    refused = {k for (k,) in con.execute(f"select participant_key from ({query})").fetchall()}
+    assert refused == {k for k, valid in keys.items() if not valid}
